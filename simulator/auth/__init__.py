@@ -1,0 +1,7 @@
+"""Sign-in and sign-out for every audience."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from simulator.auth import routes  # noqa: E402, F401  (registers the views)

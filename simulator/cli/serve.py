@@ -1,0 +1,55 @@
+"""`simulator serve`: the production WSGI server (gunicorn), never Flask's development server."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from simulator import create_app
+from simulator.config import ConfigError
+from simulator.library import get_library
+
+
+class _Server(BaseApplication):
+    """Gunicorn run from code; each worker builds its own app (no state shared across forks)."""
+
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=lambda: int(os.environ.get("SIMULATOR_WORKERS", "2")),
+              show_default="2, or SIMULATOR_WORKERS", type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web app with gunicorn."""
+    try:
+        app = create_app()  # fail fast, in the foreground, on a bad configuration
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    count = len(get_library(app).scenarios)
+    click.echo(f"Holding Space on http://{host}:{port}/ ({count} scenarios, {workers} workers)")
+    _Server({
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        # Query strings may carry search text; the access log keeps the path only.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        "graceful_timeout": 20,
+        "timeout": 60,
+    }).run()

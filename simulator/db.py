@@ -1,0 +1,76 @@
+"""The database engine per app and one session per request, opened lazily."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine, text
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def make_engine(url: str, **options) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {"check_same_thread": False})
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            options.setdefault("poolclass", StaticPool)
+        engine = create_engine(url, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and close the request's session on teardown."""
+    url = app.config["DATABASE_URL"]
+    options = {}
+    if not url.startswith("sqlite"):
+        options["pool_size"] = int(app.config.get("DATABASE_POOL_SIZE", 5))
+        options["max_overflow"] = int(app.config.get("DATABASE_MAX_OVERFLOW", 5))
+    engine = make_engine(url, **options)
+    app.extensions["simulator.engine"] = engine
+    app.teardown_appcontext(_close_session)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """The engine of `app` (default: the current app)."""
+    return (app or current_app).extensions["simulator.engine"]
+
+
+def get_session() -> Session:
+    """The request's database session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table from the models (tests; production uses Alembic migrations)."""
+    import simulator.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+    SQLModel.metadata.create_all(engine)
+
+
+def ping(engine: Engine) -> None:
+    """Run a trivial query; raises if the database cannot be reached."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))

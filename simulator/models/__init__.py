@@ -1,0 +1,30 @@
+"""The data model. Importing this package registers every table on SQLModel.metadata."""
+
+from simulator.models.people import COHORT_ROLES, ROLES, Cohort, CohortMember, User
+from simulator.models.practice import (
+    ATTEMPT_STATUSES,
+    MODES,
+    Assignment,
+    Attempt,
+    ScenarioSnapshot,
+    Turn,
+)
+from simulator.models.review import AuditEvent, Review
+from simulator.models.types import utcnow
+
+__all__ = [
+    "ATTEMPT_STATUSES",
+    "COHORT_ROLES",
+    "MODES",
+    "ROLES",
+    "Assignment",
+    "Attempt",
+    "AuditEvent",
+    "Cohort",
+    "CohortMember",
+    "Review",
+    "ScenarioSnapshot",
+    "Turn",
+    "User",
+    "utcnow",
+]

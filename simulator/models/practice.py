@@ -1,0 +1,107 @@
+"""Scenario snapshots, assignments, attempts and their turns."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from simulator.models.types import UTCDateTime, utcnow
+
+MODES = ("practice", "assessment")
+ATTEMPT_STATUSES = ("in_progress", "completed", "abandoned")
+
+
+def new_attempt_id() -> str:
+    """An unguessable attempt id (128 bits of randomness)."""
+    return secrets.token_urlsafe(16)
+
+
+class ScenarioSnapshot(SQLModel, table=True):
+    """The exact YAML an attempt was played on, so later edits never change a transcript."""
+
+    __tablename__ = "scenario_snapshot"
+
+    content_hash: str = Field(primary_key=True, max_length=64)
+    scenario_id: str = Field(max_length=100, index=True)
+    title: str = Field(max_length=200)
+    source_text: str = Field(sa_column=Column(Text, nullable=False))
+    origin: str = Field(default="library", max_length=20)  # library | upload
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(f"mode IN {MODES}", name="ck_assignment_mode"),
+        CheckConstraint(
+            "(cohort_id IS NULL) != (trainee_id IS NULL)", name="ck_assignment_one_target"
+        ),
+        CheckConstraint("attempts_allowed >= 1", name="ck_assignment_attempts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: str = Field(max_length=100)
+    cohort_id: int | None = Field(
+        default=None, foreign_key="cohort.id", index=True, ondelete="CASCADE"
+    )
+    trainee_id: int | None = Field(
+        default=None, foreign_key="user.id", index=True, ondelete="CASCADE"
+    )
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mode: str = Field(default="practice", max_length=20)
+    attempts_allowed: int = 1
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Attempt(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(f"mode IN {MODES}", name="ck_attempt_mode"),
+        CheckConstraint(f"status IN {ATTEMPT_STATUSES}", name="ck_attempt_status"),
+        Index("ix_attempt_trainee_started", "trainee_id", "started_at"),
+    )
+
+    id: str = Field(default_factory=new_attempt_id, primary_key=True, max_length=32)
+    trainee_id: int | None = Field(foreign_key="user.id", ondelete="SET NULL")
+    scenario_id: str = Field(max_length=100, index=True)
+    scenario_hash: str = Field(foreign_key="scenario_snapshot.content_hash", max_length=64)
+    assignment_id: int | None = Field(
+        default=None, foreign_key="assignment.id", index=True, ondelete="SET NULL"
+    )
+    mode: str = Field(default="practice", max_length=20)
+    status: str = Field(default="in_progress", max_length=20)
+    current_node: str = Field(max_length=100)
+    salience: int = 3
+    direction: str = Field(default="away", max_length=10)
+    outcome: str | None = Field(default=None, max_length=20)
+    reflection: str | None = Field(default=None, sa_column=Column(Text))
+    reflection_shared: bool = False
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Turn(SQLModel, table=True):
+    """One answered client line. A rewound turn stays, marked superseded, for comparison."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "index", name="uq_turn_attempt_index"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: str = Field(foreign_key="attempt.id", index=True, ondelete="CASCADE")
+    index: int
+    node_id: str = Field(max_length=100)
+    client_line: str = Field(sa_column=Column(Text, nullable=False))
+    response_text: str | None = Field(default=None, sa_column=Column(Text))
+    choice_index: int | None = None
+    notice: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    scores: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    overall: float = 0.0
+    confidence: float = 1.0
+    next_node: str = Field(max_length=100)
+    salience: int = 3
+    direction: str = Field(default="away", max_length=10)
+    superseded: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

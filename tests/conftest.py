@@ -1,0 +1,101 @@
+"""Shared fixtures: a fresh app and database per test, a client, and sign-in helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from simulator import create_app
+from simulator.db import create_schema, get_engine, make_engine
+from tests.helpers import PASSWORD, make_user
+
+POSTGRES_URL = os.environ.get("SIMULATOR_TEST_DATABASE_URL")
+TEST_SECRET = "test-secret-key-" + "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the test database: drop and recreate its public schema."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh, empty database: PostgreSQL when SIMULATOR_TEST_DATABASE_URL is set, else SQLite."""
+    if POSTGRES_URL:
+        reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict:
+    """The test configuration; tests may change it before `app` is built."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "RATELIMIT_ENABLED": True,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict) -> Iterator[Flask]:
+    """An app with every table created."""
+    app = create_app(app_config)
+    create_schema(get_engine(app))
+    yield app
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A database session outside any request, for arranging and checking data."""
+    with Session(get_engine(app), expire_on_commit=False) as db:
+        yield db
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token from the form on `path`."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, f"no csrf_token on {path}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    """Post the sign-in form as a browser would."""
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, session: Session):
+    """Create a user with `role` (and any overrides), sign them in, and return the user."""
+
+    def _login(role: str = "trainee", **overrides):
+        user = make_user(session, role=role, **overrides)
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _login
