@@ -1,0 +1,87 @@
+"""Turn validated scenario data into the frozen model (never called on data with errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.rubric import Rubric
+from simulator.scenarios.conditions import parse_comparison
+from simulator.scenarios.model import (
+    Alliance,
+    AllianceRule,
+    Branch,
+    Choice,
+    ClientNode,
+    Condition,
+    Ending,
+    Exemplars,
+    Node,
+    Notice,
+    Persona,
+    Scenario,
+)
+from simulator.scenarios.schema import is_ending
+
+MINUTES_PER_CLIENT_NODE = 2
+
+
+def build_scenario(data: dict, *, rubric: Rubric, content_hash: str, source_text: str,
+                   path: str = "") -> Scenario:
+    """The Scenario for validated data."""
+    nodes = {nid: build_node(nid, raw) for nid, raw in data["nodes"].items()}
+    client_count = sum(1 for n in nodes.values() if not n.is_ending)
+    markers = data["marker"] if isinstance(data["marker"], list) else [data["marker"]]
+    return Scenario(
+        id=data["id"], title=data["title"], summary=data["summary"].strip(),
+        rupture=data["rupture"], markers=tuple(markers), difficulty=data["difficulty"],
+        rubric=rubric, minutes=data.get("minutes", MINUTES_PER_CLIENT_NODE * client_count),
+        objectives=tuple(data["objectives"]), client=Persona(**data["client"]),
+        alliance=_alliance(data["alliance"]), start=data["start"], nodes=nodes,
+        content_hash=content_hash, source_text=source_text, path=path,
+    )
+
+
+def build_conditions(when: dict[str, Any]) -> tuple[Condition, ...]:
+    """`{ownership: ">= 0.5", direction: away}` -> Conditions."""
+    conditions = []
+    for measure, value in when.items():
+        if measure == "direction":
+            conditions.append(Condition(measure, "==", value))
+        else:
+            op, number = parse_comparison(value)  # type: ignore[misc]  # validated already
+            conditions.append(Condition(measure, op, number))
+    return tuple(conditions)
+
+
+def build_node(nid: str, raw: dict) -> Node:
+    """A ClientNode or Ending from validated node data."""
+    if is_ending(raw):
+        return Ending(id=nid, outcome=raw["ending"], debrief=raw["debrief"].strip(),
+                      say=raw.get("say"), cue=raw.get("cue"), inner=raw.get("inner"))
+    notice = raw.get("notice")
+    exemplars = raw.get("exemplars")
+    return ClientNode(
+        id=nid, say=raw["say"], cue=raw["cue"], inner=raw.get("inner"),
+        respond=raw.get("respond", "free"),
+        branches=tuple(_branch(b) for b in raw["branches"]),
+        notice=Notice(notice["family"], tuple(notice["markers"])) if notice else None,
+        indicators={k: tuple(v) for k, v in raw.get("indicators", {}).items()},
+        exemplars=Exemplars(tuple(exemplars["strong"]), tuple(exemplars["weak"]))
+        if exemplars else None,
+        choices=tuple(Choice(c["text"], {k: float(v) for k, v in c["scores"].items()},
+                             c["feedback"], c.get("goto")) for c in raw.get("choices", [])),
+    )
+
+
+def _branch(raw: dict) -> Branch:
+    if "otherwise" in raw:
+        return Branch(goto=raw["otherwise"], otherwise=True)
+    return Branch(goto=raw["goto"], conditions=build_conditions(raw["when"]))
+
+
+def _alliance(raw: dict) -> Alliance:
+    rules = tuple(
+        AllianceRule(build_conditions(r["when"]), r.get("salience", 0), r.get("direction"))
+        for r in raw.get("rules", [])
+    )
+    return Alliance(raw["salience"], raw["direction"], rules)

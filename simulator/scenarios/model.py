@@ -1,0 +1,170 @@
+"""A valid scenario as frozen dataclasses; built only from data the validator has accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.rubric import Rubric
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One entry of a `when:`: a measure compared with a number, or `direction` with a word."""
+
+    measure: str
+    op: str  # one of conditions.OPERATORS; "==" for direction
+    value: float | str
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where the conversation goes when all conditions hold (`otherwise`: no conditions)."""
+
+    goto: str
+    conditions: tuple[Condition, ...] = ()
+    otherwise: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A scaffolded answer: its text, its rubric scores, feedback, and an optional fixed goto."""
+
+    text: str
+    scores: dict[str, float]
+    feedback: str
+    goto: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The notice step: the rupture family and markers a trainee should name."""
+
+    family: str
+    markers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Exemplars:
+    """Model answers for a free-text node; strong[0] is the one shown as the model response."""
+
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClientNode:
+    """A moment where the client speaks and the trainee answers."""
+
+    id: str
+    say: str
+    cue: str
+    branches: tuple[Branch, ...]
+    inner: str | None = None
+    respond: str = "free"
+    notice: Notice | None = None
+    indicators: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exemplars: Exemplars | None = None
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def is_ending(self) -> bool:
+        return False
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every node this one can lead to, in order, without repeats."""
+        gotos = [b.goto for b in self.branches] + [c.goto for c in self.choices if c.goto]
+        return tuple(dict.fromkeys(gotos))
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A final node: how the rupture ended and the debrief that explains why."""
+
+    id: str
+    outcome: str  # repaired | partly-repaired | unresolved | escalated
+    debrief: str
+    say: str | None = None
+    cue: str | None = None
+    inner: str | None = None
+
+    @property
+    def is_ending(self) -> bool:
+        return True
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return ()
+
+
+Node = ClientNode | Ending
+
+
+@dataclass(frozen=True)
+class AllianceRule:
+    """After each answered turn: if all conditions hold, change salience and maybe direction."""
+
+    conditions: tuple[Condition, ...]
+    salience: int = 0
+    direction: str | None = None
+
+
+@dataclass(frozen=True)
+class Alliance:
+    """The rupture's starting salience (3RS 1..5) and direction, and the rules that move it."""
+
+    salience: int
+    direction: str
+    rules: tuple[AllianceRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Persona:
+    """The simulated client (fictional; never a real person)."""
+
+    name: str
+    age: int
+    context: str
+    session: int
+    history: str
+    pronouns: str | None = None
+    background: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete, valid scenario with its rubric and the exact source it was loaded from."""
+
+    id: str
+    title: str
+    summary: str
+    rupture: str
+    markers: tuple[str, ...]
+    difficulty: int
+    rubric: Rubric
+    minutes: int
+    objectives: tuple[str, ...]
+    client: Persona
+    alliance: Alliance
+    start: str
+    nodes: dict[str, Node]
+    content_hash: str  # sha256 of the file bytes, so an attempt can pin this exact version
+    source_text: str
+    path: str = ""
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError if none)."""
+        return self.nodes[node_id]
+
+    @property
+    def client_nodes(self) -> dict[str, ClientNode]:
+        return {nid: n for nid, n in self.nodes.items() if isinstance(n, ClientNode)}
+
+    @property
+    def endings(self) -> dict[str, Ending]:
+        return {nid: n for nid, n in self.nodes.items() if isinstance(n, Ending)}
+
+    @property
+    def adjacency(self) -> dict[str, tuple[str, ...]]:
+        """node id -> the ids it can lead to (for the graph helpers)."""
+        return {nid: node.targets for nid, node in self.nodes.items()}

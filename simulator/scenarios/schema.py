@@ -1,0 +1,221 @@
+"""The scenario file schema, as a table of field specs (see docs/scenario-format.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.scenarios.conditions import check_condition
+from simulator.scenarios.problems import KeyPath, describe, suggest
+from simulator.scenarios.regex_safety import regex_problem
+from simulator.scenarios.specs import (
+    Ctx,
+    Custom,
+    Field,
+    ListOf,
+    MapOf,
+    Number,
+    OneOf,
+    OneOrList,
+    Struct,
+    Text,
+    Variant,
+    kind_of,
+)
+from simulator.scenarios.vocabulary import (
+    ALL_MARKERS,
+    DIRECTIONS,
+    NOTICE_FAMILIES,
+    OUTCOMES,
+    RESPOND_MODES,
+    RUPTURE_TYPES,
+    family_of,
+)
+
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+ID_HINT = "lowercase-with-hyphens (letters, digits and single hyphens)"
+
+
+def _marker(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    if not isinstance(value, str):
+        ctx.error(path, f"expected a marker id, got {describe(value)}")
+        return False
+    if value not in ALL_MARKERS:
+        ctx.error(path, f"unknown marker '{value}'{suggest(value, ALL_MARKERS, list_known=False)}")
+        return False
+    return True
+
+
+def _node_ref(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    if not isinstance(value, str):
+        ctx.error(path, f"expected a node id, got {describe(value)}")
+        return False
+    if value not in ctx.node_ids:
+        ctx.error(path, f"unknown node '{value}'{suggest(value, ctx.node_ids)}")
+        return False
+    return True
+
+
+def _rubric_key(ctx: Ctx, key: str, path: KeyPath) -> bool:
+    """A key that must be a criterion or flag id of the scenario's rubric."""
+    if ctx.rubric_ids is None or key in ctx.rubric_ids:
+        return True
+    ctx.error(path, f"unknown rubric id '{key}'{suggest(key, ctx.rubric_ids)}", at_key=True)
+    return False
+
+
+def _regex(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    if not Text().check(ctx, value, path):
+        return False
+    problem = regex_problem(value)
+    if problem:
+        ctx.error(path, problem)
+    return problem is None
+
+
+def _notice_markers_fit_family(ctx: Ctx, notice: dict, path: KeyPath) -> None:
+    """Withdrawal and confrontation markers exclude each other; testing may show either."""
+    family, markers = notice.get("family"), notice.get("markers")
+    if family not in ("withdrawal", "confrontation") or not isinstance(markers, list):
+        return
+    for i, marker in enumerate(markers):
+        owner = family_of(marker) if isinstance(marker, str) else None
+        if owner in ("withdrawal", "confrontation") and owner != family:
+            ctx.error((*path, "markers", i), f"marker '{marker}' is a {owner} marker, "
+                                             f"but the notice family is {family}")
+
+
+def _respond_needs(ctx: Ctx, node: dict, path: KeyPath) -> None:
+    """free/both need exemplars; choice/both need choices; unused choices are a warning."""
+    mode = node.get("respond", "free")
+    if mode not in RESPOND_MODES:
+        return
+    if mode in ("free", "both") and "exemplars" not in node:
+        ctx.error(path, f"missing 'exemplars' (required when respond is {mode})", at_key=True)
+    if mode in ("choice", "both") and "choices" not in node:
+        ctx.error(path, f"missing 'choices' (required when respond is {mode})", at_key=True)
+    if mode == "free" and "choices" in node:
+        ctx.warning((*path, "choices"), "choices are ignored because respond is free "
+                                        "(set respond: both to offer them)", at_key=True)
+
+
+def _otherwise_last(ctx: Ctx, node: dict, path: KeyPath) -> None:
+    branches = node.get("branches")
+    if not isinstance(branches, list):
+        return
+    where = [i for i, b in enumerate(branches) if isinstance(b, dict) and "otherwise" in b]
+    if not where:
+        ctx.error((*path, "branches"), "missing the final 'otherwise' branch (where the "
+                                       "conversation goes when no condition holds)")
+    for i in where[1:]:
+        ctx.error((*path, "branches", i), "'otherwise' appears more than once; keep one, last")
+    if where and where[0] != len(branches) - 1:
+        ctx.error((*path, "branches", where[0]), "'otherwise' must be the last branch")
+
+
+def _rule_has_effect(ctx: Ctx, rule: dict, path: KeyPath) -> None:
+    if "salience" not in rule and "direction" not in rule:
+        ctx.error(path, "a rule needs 'salience' (a change such as -1) or 'direction'")
+
+
+NODE_REF = Custom(_node_ref)
+CONDITION = Custom(check_condition)
+SCORES = MapOf(Number(0, 1), key=_rubric_key, min_items=1)
+
+BRANCH = Variant({
+    "otherwise": Struct({"otherwise": Field(NODE_REF)}),
+    "when": Struct({"when": Field(CONDITION), "goto": Field(NODE_REF)}),
+})
+CHOICE = Struct({
+    "text": Field(Text()),
+    "scores": Field(SCORES),
+    "feedback": Field(Text()),
+    "goto": Field(NODE_REF, required=False),
+})
+NOTICE = Struct({
+    "family": Field(OneOf(NOTICE_FAMILIES)),
+    "markers": Field(ListOf(Custom(_marker), min_items=1)),
+}, rules=(_notice_markers_fit_family,))
+EXEMPLARS = Struct({
+    "strong": Field(ListOf(Text(), min_items=1)),
+    "weak": Field(ListOf(Text(), min_items=1)),
+})
+CLIENT_NODE = Struct({
+    "say": Field(Text()),
+    "cue": Field(Text()),
+    "inner": Field(Text(), required=False),
+    "respond": Field(OneOf(RESPOND_MODES), required=False),
+    "notice": Field(NOTICE, required=False),
+    "indicators": Field(MapOf(ListOf(Custom(_regex), min_items=1), key=_rubric_key),
+                        required=False),
+    "exemplars": Field(EXEMPLARS, required=False),
+    "choices": Field(ListOf(CHOICE, min_items=2, max_items=5), required=False),
+    "branches": Field(ListOf(BRANCH, min_items=1)),
+}, rules=(_respond_needs, _otherwise_last))
+ENDING_NODE = Struct({
+    "ending": Field(OneOf(OUTCOMES)),
+    "say": Field(Text(), required=False),
+    "cue": Field(Text(), required=False),
+    "inner": Field(Text(), required=False),
+    "debrief": Field(Text()),
+})
+# Registry of node kinds, picked by the key a node has; a node without `ending` is a client node.
+NODE_KINDS = {"ending": ENDING_NODE, "say": CLIENT_NODE}
+NODE = Variant(NODE_KINDS)
+
+ALLIANCE_RULE = Struct({
+    "when": Field(CONDITION),
+    "salience": Field(Number(-4, 4, whole=True), required=False),
+    "direction": Field(OneOf(DIRECTIONS), required=False),
+}, rules=(_rule_has_effect,))
+ALLIANCE = Struct({
+    "salience": Field(Number(1, 5, whole=True)),
+    "direction": Field(OneOf(DIRECTIONS)),
+    "rules": Field(ListOf(ALLIANCE_RULE), required=False),
+})
+CLIENT = Struct({
+    "name": Field(Text()),
+    "age": Field(Number(16, 100, whole=True)),
+    "pronouns": Field(Text(), required=False),
+    "background": Field(Text(), required=False),
+    "context": Field(Text()),
+    "session": Field(Number(1, None, whole=True)),
+    "history": Field(Text()),
+})
+
+
+def _id_matches_file(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
+    stem = ctx.extra.get("stem")
+    value = scenario.get("id")
+    if stem and isinstance(value, str) and value != stem:
+        ctx.error(("id",), f"id '{value}' does not match the file name '{stem}'")
+
+
+def _rubric_ref(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    if not Text().check(ctx, value, path):
+        return False
+    message = ctx.extra.get("rubric_problem")
+    if message:
+        ctx.error(path, message)
+    return message is None
+
+
+SCENARIO = Struct({
+    "id": Field(Text(ID_PATTERN, ID_HINT)),
+    "title": Field(Text()),
+    "summary": Field(Text()),
+    "rupture": Field(OneOf(RUPTURE_TYPES)),
+    "marker": Field(OneOrList(Custom(_marker))),
+    "difficulty": Field(Number(1, 3, whole=True)),
+    "rubric": Field(Custom(_rubric_ref)),
+    "minutes": Field(Number(1, 240, whole=True), required=False),
+    "objectives": Field(ListOf(Text(), min_items=1)),
+    "client": Field(CLIENT),
+    "alliance": Field(ALLIANCE),
+    "start": Field(NODE_REF),
+    "nodes": Field(MapOf(NODE, min_items=1)),
+}, rules=(_id_matches_file,))
+
+
+def is_ending(node: Any) -> bool:
+    """True for an ending node (a mapping with `ending`)."""
+    return isinstance(node, dict) and kind_of(node, NODE_KINDS) == "ending"
