@@ -1,4 +1,4 @@
-"""Holding Space: a training simulator for repairing ruptures in the therapeutic alliance."""
+"""The application factory: settings, database, scenario library, extensions, blueprints."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from simulator import db, library
+from simulator import db, headers, library
 from simulator.config import load_config
 from simulator.extensions import csrf, htmx, limiter, login_manager
 from simulator.resources import resource_dir
-
-__version__ = "0.1.0"
+from simulator.web import credited_spans, highlight
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,7 +33,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     library.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    headers.init_app(app)
+    _trust_proxy(app)
+    app.add_template_filter(highlight)
+    app.add_template_global(credited_spans)
     return app
+
+
+def _trust_proxy(app: Flask) -> None:
+    """Behind N reverse proxies (SIMULATOR_PROXY_FIX=N), take scheme, host and client from them."""
+    hops = int(app.config.get("PROXY_FIX") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -47,8 +58,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from simulator.admin import bp as admin_bp
     from simulator.auth import bp as auth_bp
     from simulator.main import bp as main_bp
+    from simulator.supervisor import bp as supervisor_bp
+    from simulator.trainee import bp as trainee_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(trainee_bp)
+    app.register_blueprint(supervisor_bp)
+    app.register_blueprint(admin_bp)

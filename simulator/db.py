@@ -6,7 +6,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine, text
+from sqlmodel import Session, create_engine, text
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -61,13 +61,6 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-
-
-def create_schema(engine: Engine) -> None:
-    """Create every table from the models (tests; production uses Alembic migrations)."""
-    import simulator.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
-    SQLModel.metadata.create_all(engine)
 
 
 def ping(engine: Engine) -> None:

@@ -1,17 +1,28 @@
-"""The scenario library the app serves: loaded once per process from SCENARIOS_DIR."""
+"""The scenario library the app serves: the shipped files plus scenarios uploaded on the web.
+
+Files are loaded once per process from SCENARIOS_DIR; uploads live in the database, so every
+app server sees the same library.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
+from sqlmodel import col, select
 
-from simulator.scenarios.library import Library, load_library
+from simulator.db import get_session
+from simulator.models import ScenarioSnapshot
+from simulator.scenarios.library import Library, load_library, load_scenario_text
+from simulator.scenarios.model import Scenario
 
 log = logging.getLogger(__name__)
 # Apps built in one process (tests, CLI) share a load while no file has changed.
 _loaded: dict[tuple, Library] = {}
+# Uploaded versions parsed so far, by content hash (a version never changes).
+_uploads: dict[str, Scenario | None] = {}
 
 
 def _fingerprint(directory: str) -> tuple:
@@ -29,20 +40,52 @@ def load_cached(directory: str) -> Library:
 
 
 def init_app(app: Flask) -> None:
-    """Load the library; broken files are logged and skipped, never fatal."""
+    """Load the shipped library; broken files are logged and skipped, never fatal."""
     library = load_cached(app.config["SCENARIOS_DIR"])
     for problem in library.problems:
         if problem.severity == "error":
             log.warning("scenario problem: %s", problem)
-    log.info(
-        "loaded %d scenarios and %d rubrics from %s",
-        len(library.scenarios),
-        len(library.rubrics),
-        app.config["SCENARIOS_DIR"],
-    )
+    log.info("loaded %d scenarios and %d rubrics from %s", len(library.scenarios),
+             len(library.rubrics), app.config["SCENARIOS_DIR"])
     app.extensions["simulator.library"] = library
 
 
-def get_library(app: Flask | None = None) -> Library:
-    """The library of `app` (default: the current app)."""
+def shipped_library(app: Flask | None = None) -> Library:
+    """The scenarios and rubrics loaded from files (no uploads)."""
     return (app or current_app).extensions["simulator.library"]
+
+
+def get_library() -> Library:
+    """The library for this request: shipped scenarios plus the newest version of each upload."""
+    if "library" not in g:
+        g.library = _with_uploads(shipped_library())
+    return g.library
+
+
+def _with_uploads(shipped: Library) -> Library:
+    rows = get_session().exec(
+        select(ScenarioSnapshot.scenario_id, ScenarioSnapshot.content_hash)
+        .where(ScenarioSnapshot.origin == "upload")
+        .order_by(col(ScenarioSnapshot.created_at), col(ScenarioSnapshot.content_hash))
+    ).all()
+    newest = {scenario_id: content_hash for scenario_id, content_hash in rows}
+    if not newest:
+        return shipped
+    scenarios = dict(shipped.scenarios)
+    for scenario_id, content_hash in newest.items():
+        uploaded = _parsed_upload(content_hash, shipped)
+        if uploaded is not None and scenario_id not in shipped.scenarios:
+            scenarios[scenario_id] = uploaded
+    return replace(shipped, scenarios=scenarios)
+
+
+def _parsed_upload(content_hash: str, shipped: Library) -> Scenario | None:
+    if content_hash not in _uploads:
+        snapshot = get_session().get(ScenarioSnapshot, content_hash)
+        scenario, problems = load_scenario_text(
+            snapshot.source_text, name=f"{snapshot.scenario_id}.yaml", rubrics=shipped.rubrics)
+        if scenario is None:
+            log.warning("uploaded scenario %s no longer loads: %s", snapshot.scenario_id,
+                        problems[0] if problems else "unknown problem")
+        _uploads[content_hash] = scenario
+    return _uploads[content_hash]

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from simulator import create_app
-from simulator.db import create_schema, get_engine, make_engine
+from simulator import create_app, migrate
+from simulator.db import get_engine, make_engine
 from tests.helpers import PASSWORD, make_user
 
 POSTGRES_URL = os.environ.get("SIMULATOR_TEST_DATABASE_URL")
@@ -53,9 +53,9 @@ def app_config(database_url: str, tmp_path: Path) -> dict:
 
 @pytest.fixture
 def app(app_config: dict) -> Iterator[Flask]:
-    """An app with every table created."""
+    """An app whose database was created by the real migrations."""
     app = create_app(app_config)
-    create_schema(get_engine(app))
+    migrate.upgrade(get_engine(app))
     yield app
     get_engine(app).dispose()
 

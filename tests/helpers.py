@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from sqlmodel import Session
@@ -13,13 +14,19 @@ PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
+@functools.cache
+def _hash(password: str) -> str:
+    # scrypt is slow on purpose; hashing each test password once keeps the suite quick.
+    return hash_password(password)
+
+
 def make_user(session: Session, **overrides) -> User:
     """A committed user; the password is PASSWORD unless `password` is given."""
     n = next(_counter)
     password = overrides.pop("password", PASSWORD)
     fields = {"email": f"user{n}@example.org", "name": f"User {n}", "role": "trainee"}
     fields.update(overrides)
-    user = User(**fields, password_hash=hash_password(password))
+    user = User(**fields, password_hash=_hash(password))
     session.add(user)
     session.commit()
     session.refresh(user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.db import get_engine
-from simulator.library import get_library
+from simulator.library import shipped_library
 
 
 def test_healthz_reports_database_and_scenarios(client, app):
@@ -12,7 +12,7 @@ def test_healthz_reports_database_and_scenarios(client, app):
     assert response.get_json() == {
         "status": "ok",
         "database": "ok",
-        "scenarios": len(get_library(app).scenarios),
+        "scenarios": len(shipped_library(app).scenarios),
     }
     assert response.get_json()["scenarios"] >= 1
 

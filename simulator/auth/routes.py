@@ -51,7 +51,7 @@ def login():
     login_user(SignedInUser(user))
     record(db, actor_id=user.id, action="login", object_type="user", object_id=str(user.id))
     db.commit()
-    return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    return redirect(safe_next_url(request.args.get("next")) or url_for("trainee.dashboard"))
 
 
 @bp.post("/logout")

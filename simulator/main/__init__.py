@@ -1,4 +1,4 @@
-"""Pages every audience shares: the home page and the health check."""
+"""What every audience shares: the health check and the error pages."""
 
 from flask import Blueprint
 

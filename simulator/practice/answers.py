@@ -1,0 +1,102 @@
+"""Turning a trainee's answer into scores: free text through the scorer, choices as authored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.engine import choice_measures, score_notice
+from simulator.rubric import Rubric
+from simulator.scenarios.model import ClientNode, Scenario
+from simulator.scoring import score_response
+
+MAX_RESPONSE_CHARS = 4000
+
+
+class AnswerRefused(ValueError):
+    """The answer cannot be scored; the message says what to change (the text is kept)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the trainee sent for one client line."""
+
+    response: str | None = None
+    choice: int | None = None
+    notice_family: str | None = None
+    notice_markers: tuple[str, ...] = ()
+    notice_reaction: str = ""
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Measures for branching and the JSON stored on the turn."""
+
+    measures: dict[str, float]
+    stored: dict = field(default_factory=dict)
+
+
+def check_answer(node: ClientNode, answer: Answer) -> None:
+    """Refuse empty, over-long or impossible answers with a kind, specific message."""
+    text = (answer.response or "").strip()
+    if answer.choice is not None and node.respond in ("choice", "both"):
+        if not 0 <= answer.choice < len(node.choices):
+            raise AnswerRefused("That option is not one of the choices. Please pick one.")
+        return
+    if node.respond == "choice":
+        raise AnswerRefused("Please choose one of the responses before continuing.")
+    if not text:
+        raise AnswerRefused("Take your time. When you are ready, write what you would say "
+                            "to the client, even a single sentence.")
+    if len(text) > MAX_RESPONSE_CHARS:
+        raise AnswerRefused(f"Your response is {len(text):,} characters; the limit is "
+                            f"{MAX_RESPONSE_CHARS:,}. Your text is still in the box: please "
+                            "shorten it to what you would say aloud in one turn.")
+
+
+def score_answer(scenario: Scenario, node: ClientNode, answer: Answer) -> Scored:
+    """Score a checked answer against the scenario's rubric."""
+    if answer.choice is not None and node.respond in ("choice", "both"):
+        return _score_choice(scenario, node, answer.choice)
+    result = score_response(
+        client=node.say, response=answer.response.strip(), rubric=scenario.rubric,
+        indicators=node.indicators or None,
+        exemplars=_exemplars(node),
+    )
+    stored = {"kind": "free", **result.to_json()}
+    for group, items in (("criteria", result.criteria), ("flags", result.flags)):
+        for item_id, item in items.items():
+            stored[group][item_id].update(level=item.level, label=item.label,
+                                          feedback=item.feedback)
+    return Scored(result.measures(), stored)
+
+
+def _exemplars(node: ClientNode) -> dict | None:
+    if node.exemplars is None:
+        return None
+    return {"strong": list(node.exemplars.strong), "weak": list(node.exemplars.weak)}
+
+
+def _score_choice(scenario: Scenario, node: ClientNode, index: int) -> Scored:
+    measures = choice_measures(scenario, node, index)
+    rubric: Rubric = scenario.rubric
+    stored = {"kind": "choice", "choice_feedback": node.choices[index].feedback,
+              "overall": measures["overall"], "confidence": 1.0, "criteria": {}, "flags": {}}
+    for group, items in (("criteria", rubric.criteria), ("flags", rubric.flags)):
+        for item in items:
+            level = item.level_for(measures[item.id])
+            stored[group][item.id] = {"score": measures[item.id], "level": level.level,
+                                      "label": level.label, "evidence": [],
+                                      "feedback": level.feedback}
+    return Scored(measures, stored)
+
+
+def score_notice_answer(node: ClientNode, answer: Answer) -> dict | None:
+    """The notice step's result, or None when the node has none or nothing was named."""
+    if node.notice is None or not (answer.notice_family or answer.notice_markers):
+        return None
+    result = score_notice(node, answer.notice_family, answer.notice_markers)
+    return {"family": answer.notice_family, "markers": list(answer.notice_markers),
+            "reaction": answer.notice_reaction.strip()[:1000], "score": result.score,
+            "family_correct": result.family_correct, "marker_correct": result.marker_correct,
+            "expected_family": node.notice.family,
+            "expected_markers": list(node.notice.markers)}

@@ -1,0 +1,97 @@
+"""What a trainee is told after a turn: strengths, the most important miss, a flag, a model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.scenarios.model import ClientNode, Scenario
+from simulator.scoring import score_response
+
+STRENGTH_LEVEL = 2
+FLAG_THRESHOLD = 0.5
+MAX_STRENGTHS = 2
+
+
+@dataclass(frozen=True)
+class Point:
+    """One piece of feedback about a rubric item, with the trainee's own words as evidence."""
+
+    item_id: str
+    name: str
+    label: str
+    feedback: str
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TurnFeedback:
+    strengths: tuple[Point, ...]
+    miss: Point | None
+    flag: Point | None
+    model_response: str | None
+    choice_feedback: str | None = None
+
+
+def feedback_for(scenario: Scenario, node: ClientNode, scores: dict,
+                 response: str | None) -> TurnFeedback:
+    """Build the practice-mode feedback for one stored turn."""
+    rubric = scenario.rubric
+    criteria = scores.get("criteria", {})
+    strong = sorted(
+        (cid for cid, item in criteria.items() if item["level"] >= STRENGTH_LEVEL),
+        key=lambda cid: -criteria[cid]["score"],
+    )[:MAX_STRENGTHS]
+    model = node.exemplars.strong[0] if node.exemplars else None
+    return TurnFeedback(
+        strengths=tuple(_point(rubric.item(cid), criteria[cid], response) for cid in strong),
+        miss=_miss(scenario, node, criteria, response),
+        flag=_flag(rubric, scores.get("flags", {}), response),
+        model_response=model,
+        choice_feedback=scores.get("choice_feedback"),
+    )
+
+
+def _point(item, stored: dict, response: str | None) -> Point:
+    quotes = tuple(response[s:e] for s, e in stored.get("evidence", [])) if response else ()
+    return Point(item.id, item.name, stored.get("label", ""), stored.get("feedback", ""), quotes)
+
+
+def _miss(scenario: Scenario, node: ClientNode, criteria: dict,
+          response: str | None) -> Point | None:
+    """The criterion the model answer shows most and this response least."""
+    target = exemplar_profile(scenario, node.id)
+    gaps = {
+        cid: target.get(cid, 0.0) - item["score"]
+        for cid, item in criteria.items() if item["level"] < STRENGTH_LEVEL
+    }
+    if not gaps:
+        return None
+    cid = max(sorted(gaps), key=lambda c: gaps[c])
+    if gaps[cid] <= 0:
+        return None
+    return _point(scenario.rubric.item(cid), criteria[cid], response)
+
+
+def _flag(rubric, flags: dict, response: str | None) -> Point | None:
+    fired = [fid for fid, item in flags.items() if item["score"] >= FLAG_THRESHOLD]
+    if not fired:
+        return None
+    fid = max(sorted(fired), key=lambda f: flags[f]["score"])
+    return _point(rubric.item(fid), flags[fid], response)
+
+
+# Keyed by content hash: a scenario version never changes, so neither does its model answer.
+_profiles: dict[tuple[str, str], dict[str, float]] = {}
+
+
+def exemplar_profile(scenario: Scenario, node_id: str) -> dict[str, float]:
+    """Criterion scores of the node's model answer, computed once per scenario version."""
+    key = (scenario.content_hash, node_id)
+    if key not in _profiles:
+        node = scenario.node(node_id)
+        if not isinstance(node, ClientNode) or node.exemplars is None:
+            return {}
+        result = score_response(client=node.say, response=node.exemplars.strong[0],
+                                rubric=scenario.rubric)
+        _profiles[key] = {cid: item.score for cid, item in result.criteria.items()}
+    return _profiles[key]

@@ -1,0 +1,7 @@
+"""The trainee's pages: dashboard, scenario library, play, debrief and progress."""
+
+from flask import Blueprint
+
+bp = Blueprint("trainee", __name__)
+
+from simulator.trainee import debrief, home, library_views, play  # noqa: E402, F401

@@ -1,0 +1,44 @@
+"""The dashboard and the progress page."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from simulator.db import get_session
+from simulator.library import get_library
+from simulator.practice.assignments import assignments_for
+from simulator.practice.attempts import attempts_of
+from simulator.practice.progress import progress_for
+from simulator.trainee import bp
+from simulator.trainee.charts import line_chart
+
+RECENT = 5
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """Assignments, the attempt to continue, and recent results."""
+    session = get_session()
+    attempts = attempts_of(session=session, trainee_id=current_user.id, limit=20)
+    unfinished = next((a for a in attempts if a.status == "in_progress"), None)
+    finished = [a for a in attempts if a.status == "completed"][:RECENT]
+    return render_template(
+        "trainee/dashboard.html",
+        assignments=assignments_for(session=session, trainee_id=current_user.id),
+        unfinished=unfinished, finished=finished, library=get_library(),
+    )
+
+
+@bp.get("/progress")
+@login_required
+def progress():
+    """Each criterion across attempts, strongest and weakest skills, and what to try next."""
+    data = progress_for(session=get_session(), trainee_id=current_user.id, library=get_library())
+    charts = {
+        t.criterion: line_chart(t.points, [str(n) for n in range(1, len(t.points) + 1)],
+                                low=0, high=1)
+        for t in data.trends
+    }
+    return render_template("trainee/progress.html", progress=data, charts=charts)

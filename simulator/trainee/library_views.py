@@ -1,0 +1,83 @@
+"""The scenario library, one scenario's page, and starting an attempt."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from simulator.audit import record
+from simulator.db import get_session
+from simulator.engine import turn_range
+from simulator.library import get_library
+from simulator.practice.assignments import assignments_for
+from simulator.practice.attempts import start_attempt
+from simulator.scenarios.vocabulary import RUPTURE_TYPES
+from simulator.trainee import bp
+from simulator.trainee.access import scenario_or_404
+from simulator.web import render_page_or_fragment
+
+
+def _filters() -> tuple[str, int | None]:
+    family = request.args.get("family", "")
+    difficulty = request.args.get("difficulty", "")
+    return (family if family in RUPTURE_TYPES else "",
+            int(difficulty) if difficulty in ("1", "2", "3") else None)
+
+
+@bp.get("/scenarios")
+@login_required
+def library():
+    """Every valid scenario, filtered by rupture family and difficulty."""
+    family, difficulty = _filters()
+    scenarios = sorted(get_library().scenarios.values(), key=lambda s: (s.difficulty, s.title))
+    shown = [s for s in scenarios
+             if (not family or s.rupture == family)
+             and (difficulty is None or s.difficulty == difficulty)]
+    return render_page_or_fragment(
+        "trainee/library.html", "trainee/_scenario_list.html", scenarios=shown,
+        family=family, difficulty=difficulty, families=RUPTURE_TYPES,
+        turns={s.id: turn_range(s) for s in shown},
+    )
+
+
+@bp.get("/scenarios/<scenario_id>")
+@login_required
+def scenario(scenario_id: str):
+    """The client, the context, the objectives, and a start button."""
+    found = scenario_or_404(scenario_id)
+    assigned = [a for a in assignments_for(session=get_session(), trainee_id=current_user.id)
+                if a.assignment.scenario_id == found.id and a.attempts_left > 0]
+    return render_template("trainee/scenario.html", scenario=found, turns=turn_range(found),
+                           assigned=assigned)
+
+
+def _assignment_from_form(session, scenario_id: str):
+    """The assignment named in the form, if it reaches this trainee and has attempts left."""
+    wanted = request.form.get("assignment", "")
+    if not wanted:
+        return None
+    for status in assignments_for(session=session, trainee_id=current_user.id):
+        if (str(status.assignment.id) == wanted and status.attempts_left > 0
+                and status.assignment.scenario_id == scenario_id):
+            return status.assignment
+    abort(404)
+
+
+@bp.post("/scenarios/<scenario_id>/attempts")
+@login_required
+def start(scenario_id: str):
+    """Start an attempt pinned to this version of the scenario."""
+    found = scenario_or_404(scenario_id)
+    session = get_session()
+    assignment = _assignment_from_form(session, found.id)
+    if assignment is not None:
+        mode = assignment.mode
+    else:
+        mode = "assessment" if request.form.get("mode") == "assessment" else "practice"
+    attempt = start_attempt(session=session, trainee_id=current_user.id, scenario=found,
+                            mode=mode, assignment_id=assignment.id if assignment else None)
+    session.flush()
+    record(session, actor_id=current_user.id, action="attempt.start", object_type="attempt",
+           object_id=attempt.id, scenario=found.id, mode=mode)
+    session.commit()
+    return redirect(url_for("trainee.play", attempt_id=attempt.id), code=303)
