@@ -35,7 +35,8 @@ def migrated(empty_app):
 def test_help_lists_every_command(runner):
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for name in ("serve", "db", "demo", "users", "validate", "score", "graph", "export"):
+    for name in ("serve", "db", "demo", "users", "cohorts", "validate", "score", "graph",
+                 "export"):
         assert f"  {name}" in result.output
 
 
@@ -129,9 +130,3 @@ def test_demo_refuses_production_unless_asked(app_config):
     result = create_app(config).test_cli_runner().invoke(cli, ["demo"])
     assert result.exit_code == 1
     assert "Refusing to create demo accounts with known passwords in production" in result.output
-
-
-def test_export_is_not_implemented_yet_and_says_so(runner):
-    result = runner.invoke(cli, ["export", "gradebook", "x"])
-    assert result.exit_code == 2
-    assert "simulator export: not implemented yet." in result.output

@@ -20,12 +20,13 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from simulator.cli import db_commands, demo, serve, stubs, users
+    from simulator.cli import cohort_commands, db_commands, demo, serve, stubs, users
 
     cli.add_command(serve.serve)
     cli.add_command(db_commands.db)
     cli.add_command(demo.demo)
     cli.add_command(users.users)
+    cli.add_command(cohort_commands.cohorts)
     for command in stubs.domain_commands():
         cli.add_command(command)
     cli.add_command(shell_command)

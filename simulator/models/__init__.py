@@ -1,6 +1,13 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
-from simulator.models.people import COHORT_ROLES, ROLES, Cohort, CohortMember, User
+from simulator.models.people import (
+    COHORT_ROLES,
+    ROLES,
+    Cohort,
+    CohortMember,
+    SetPasswordToken,
+    User,
+)
 from simulator.models.practice import (
     ATTEMPT_STATUSES,
     MODES,
@@ -24,6 +31,7 @@ __all__ = [
     "CohortMember",
     "Review",
     "ScenarioSnapshot",
+    "SetPasswordToken",
     "Turn",
     "User",
     "utcnow",

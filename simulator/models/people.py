@@ -50,3 +50,16 @@ class CohortMember(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, index=True, ondelete="CASCADE")
     role: str = Field(default="trainee", max_length=20)
     added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SetPasswordToken(SQLModel, table=True):
+    """A one-time link to set a password. Only a hash of the token is stored."""
+
+    __tablename__ = "set_password_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

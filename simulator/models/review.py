@@ -23,6 +23,7 @@ class Review(SQLModel, table=True):
     new_level: int
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     reviewer_id: int | None = Field(foreign_key="user.id", ondelete="SET NULL")
+    blind: bool = False  # rated without seeing the engine's score first
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -1,0 +1,1 @@
+"""Course administration: cohorts, rosters and what supervisors see. No Flask here."""

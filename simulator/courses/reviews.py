@@ -1,0 +1,77 @@
+"""Supervisor overrides of machine scores: versioned, effective newest-first, and the queue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from simulator.models import Attempt, Review, Turn, utcnow
+from simulator.rubric import Rubric
+
+LOW_CONFIDENCE = 0.6
+
+
+class ReviewError(ValueError):
+    """An override that cannot be recorded; the message says why."""
+
+
+def history_for(*, session: Session, turn_ids: Iterable[int]) -> dict[int, list[Review]]:
+    """Every review of these turns, oldest first, grouped by turn (one query)."""
+    ids = list(turn_ids)
+    grouped: dict[int, list[Review]] = defaultdict(list)
+    if not ids:
+        return grouped
+    rows = session.exec(select(Review).where(col(Review.turn_id).in_(ids))
+                        .order_by(col(Review.created_at), col(Review.id))).all()
+    for review in rows:
+        grouped[review.turn_id].append(review)
+    return grouped
+
+
+def effective_level(turn: Turn, criterion: str, reviews: list[Review]) -> int | None:
+    """The supervisor's newest level for the criterion, else the engine's."""
+    for review in reversed(reviews):
+        if review.criterion == criterion:
+            return review.new_level
+    item = turn.scores.get("criteria", {}).get(criterion)
+    return item["level"] if item else None
+
+
+def add_override(
+    *, session: Session, turn: Turn, rubric: Rubric, criterion: str, new_level: int,
+    comment: str, reviewer_id: int, blind: bool = False,
+) -> Review:
+    """Record a new version of the criterion's level on this turn (not committed)."""
+    if criterion not in rubric.criterion_ids:
+        raise ReviewError(f"Unknown criterion '{criterion}'.")
+    levels = [level.level for level in rubric.item(criterion).levels]
+    if new_level not in levels:
+        raise ReviewError(f"Level {new_level} is not on the scale ({levels[0]}–{levels[-1]}).")
+    if len(comment) > 2000:
+        raise ReviewError("Comments are limited to 2,000 characters.")
+    previous = history_for(session=session, turn_ids=[turn.id])[turn.id]
+    review = Review(
+        turn_id=turn.id, criterion=criterion, new_level=new_level, comment=comment.strip(),
+        old_level=effective_level(turn, criterion, previous), reviewer_id=reviewer_id,
+        blind=blind, created_at=utcnow(),
+    )
+    session.add(review)
+    return review
+
+
+def review_queue(*, session: Session, trainee_ids: list[int], limit: int = 50,
+                 threshold: float = LOW_CONFIDENCE) -> list[tuple[Turn, Attempt]]:
+    """Unreviewed free-text turns the engine was unsure about, oldest first."""
+    if not trainee_ids:
+        return []
+    reviewed = select(Review.turn_id)
+    rows = session.exec(
+        select(Turn, Attempt).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
+        .where(col(Attempt.trainee_id).in_(trainee_ids), col(Turn.superseded).is_(False),
+               col(Turn.response_text).is_not(None), col(Turn.confidence) < threshold,
+               col(Turn.id).not_in(reviewed))
+        .order_by(col(Turn.created_at), col(Turn.id)).limit(limit)
+    ).all()
+    return list(rows)

@@ -1,0 +1,217 @@
+"""Practice activity as xAPI 1.0.3 statements for a Learning Record Store.
+
+Statements never carry response text or email addresses: the actor is an account id on this
+site, and each answered moment is reported by its score, turn index and node id only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from simulator.models import Attempt, ScenarioSnapshot, Turn, User
+from simulator.practice.progress import attempt_score
+from simulator.scenarios.problems import Reporter
+from simulator.scenarios.yaml_loader import load_yaml
+
+XAPI_VERSION = "1.0.3"
+LANGUAGE = "en-US"
+ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
+SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
+PLATFORM = "Holding Space"
+RAW_MAX = 100  # raw scores are percentages; scaled is the 0..1 score itself
+# Verb order within one instant, so a launch never sorts after its own first response.
+VERB_ORDER = {"launched": 0, "responded": 1, "completed": 2}
+
+
+@dataclass(frozen=True)
+class ScenarioFacts:
+    """What a statement says about the scenario, read from the version the attempt played."""
+
+    title: str
+    summary: str
+    rupture: str
+    markers: tuple[str, ...]
+    start: str
+
+
+@dataclass(frozen=True)
+class _Played:
+    """One attempt with everything its statements need."""
+
+    attempt: Attempt
+    trainee: User
+    scenario: ScenarioFacts
+    turns: list[Turn]
+
+
+# Snapshots never change (they are keyed by content hash), so a parse is kept for the process.
+_facts_cache: dict[str, ScenarioFacts] = {}
+
+
+def statements_since(*, session: Session, since: datetime, base_url: str) -> list[dict]:
+    """Statements for attempts launched, turns answered and attempts completed at or after since.
+
+    Four queries whatever the size; deleted trainees' attempts are skipped. Ids are uuid5 over
+    the event, so exporting the same events again yields the same statements.
+    """
+    if since.tzinfo is None:
+        raise ValueError("since must be timezone-aware (naive times are ambiguous)")
+    base = base_url.rstrip("/")
+    statements: list[tuple[datetime, int, dict]] = []
+    for played in _played_since(session, since):
+        for moment, verb, statement in _events(played, since, base):
+            statements.append((moment, VERB_ORDER[verb], statement))
+    statements.sort(key=lambda item: (item[0], item[1], item[2]["id"]))
+    return [statement for _, _, statement in statements]
+
+
+def _played_since(session: Session, since: datetime) -> list[_Played]:
+    answered = select(Turn.attempt_id).where(
+        col(Turn.created_at) >= since, col(Turn.superseded).is_(False))
+    attempts = session.exec(select(Attempt).where(
+        col(Attempt.trainee_id).is_not(None),
+        or_(col(Attempt.started_at) >= since, col(Attempt.finished_at) >= since,
+            col(Attempt.id).in_(answered)),
+    ).order_by(col(Attempt.started_at))).all()
+    if not attempts:
+        return []
+    turns: dict[str, list[Turn]] = defaultdict(list)
+    for turn in session.exec(select(Turn).where(
+        col(Turn.attempt_id).in_([a.id for a in attempts]), col(Turn.superseded).is_(False),
+    ).order_by(col(Turn.index))):
+        turns[turn.attempt_id].append(turn)
+    users = {u.id: u for u in session.exec(
+        select(User).where(col(User.id).in_({a.trainee_id for a in attempts})))}
+    facts = scenario_facts(session=session, hashes={a.scenario_hash for a in attempts})
+    return [_Played(a, users[a.trainee_id], facts[a.scenario_hash], turns[a.id])
+            for a in attempts]
+
+
+def scenario_facts(*, session: Session, hashes: set[str]) -> dict[str, ScenarioFacts]:
+    """Title, summary, rupture family, markers and start node of each pinned scenario version."""
+    missing = hashes - _facts_cache.keys()
+    if missing:
+        for snapshot in session.exec(select(ScenarioSnapshot).where(
+                col(ScenarioSnapshot.content_hash).in_(missing))):
+            _facts_cache[snapshot.content_hash] = _read_facts(snapshot)
+    return {h: _facts_cache[h] for h in hashes}
+
+
+def _read_facts(snapshot: ScenarioSnapshot) -> ScenarioFacts:
+    loaded = load_yaml(snapshot.source_text.encode("utf-8"),
+                       Reporter(path=f"{snapshot.scenario_id}.yaml"))
+    data = loaded.data if loaded and isinstance(loaded.data, dict) else {}
+    marker = data.get("marker") or []
+    return ScenarioFacts(
+        title=str(data.get("title") or snapshot.title),
+        summary=" ".join(str(data.get("summary") or "").split()),
+        rupture=str(data.get("rupture") or ""),
+        markers=(marker,) if isinstance(marker, str) else tuple(str(m) for m in marker),
+        start=str(data.get("start") or ""),
+    )
+
+
+def _events(played: _Played, since: datetime, base: str):
+    attempt = played.attempt
+    if attempt.started_at >= since:
+        yield attempt.started_at, "launched", _launched(played, base)
+    for turn in played.turns:
+        if turn.created_at >= since:
+            yield turn.created_at, "responded", _responded(played, turn, base)
+    if attempt.status == "completed" and attempt.finished_at and attempt.finished_at >= since:
+        yield attempt.finished_at, "completed", _completed(played, base)
+
+
+def _launched(played: _Played, base: str) -> dict:
+    return _statement(played, base, "launched", "launched", played.attempt.started_at,
+                      node_id=played.scenario.start)
+
+
+def _responded(played: _Played, turn: Turn, base: str) -> dict:
+    result = {"score": _score(turn.overall),
+              "extensions": {_iri(base, "response-kind"): turn.scores.get("kind", "")}}
+    return _statement(played, base, "responded", f"responded/{turn.id}", turn.created_at,
+                      node_id=turn.node_id, result=result,
+                      extra={_iri(base, "turn-index"): turn.index})
+
+
+def _completed(played: _Played, base: str) -> dict:
+    attempt = played.attempt
+    result: dict[str, Any] = {
+        "completion": True,
+        "success": attempt.outcome == "repaired",
+        "duration": _duration(attempt.finished_at - attempt.started_at),
+        "extensions": {_iri(base, "outcome"): attempt.outcome or ""},
+    }
+    score = attempt_score(played.turns)
+    if score is not None:
+        result["score"] = _score(score)
+    # The finish time is in the key: a practice attempt rewound and finished again is a
+    # second completion, not a changed copy of the first (an LRS rejects changed copies).
+    key = f"completed/{_timestamp(attempt.finished_at)}"
+    return _statement(played, base, "completed", key, attempt.finished_at,
+                      node_id=attempt.current_node, result=result)
+
+
+def _statement(played: _Played, base: str, verb: str, key: str, moment: datetime, *,
+               node_id: str, result: dict | None = None, extra: dict | None = None) -> dict:
+    attempt, trainee, scenario = played.attempt, played.trainee, played.scenario
+    activity_id = f"{base}/scenarios/{attempt.scenario_id}"
+    statement = {
+        "id": _uuid(base, f"attempt/{attempt.id}/{key}"),
+        "version": XAPI_VERSION,
+        "actor": {"objectType": "Agent", "name": trainee.name,
+                  "account": {"homePage": base, "name": str(trainee.id)}},
+        "verb": {"id": ADL_VERBS + verb, "display": {LANGUAGE: verb}},
+        "object": {"objectType": "Activity", "id": activity_id, "definition": {
+            "name": {LANGUAGE: scenario.title}, "description": {LANGUAGE: scenario.summary},
+            "type": SIMULATION}},
+        "context": {
+            "registration": _uuid(base, f"attempt/{attempt.id}"),
+            "platform": PLATFORM,
+            "language": LANGUAGE,
+            "contextActivities": {"parent": [{"objectType": "Activity", "id": activity_id}]},
+            "extensions": {**_context_extensions(base, scenario, attempt.mode, node_id),
+                           **(extra or {})},
+        },
+        "timestamp": _timestamp(moment),
+    }
+    if result is not None:
+        statement["result"] = result
+    return statement
+
+
+def _context_extensions(base: str, scenario: ScenarioFacts, mode: str, node_id: str) -> dict:
+    return {_iri(base, "rupture-markers"): list(scenario.markers),
+            _iri(base, "rupture-family"): scenario.rupture,
+            _iri(base, "mode"): mode,
+            _iri(base, "node-id"): node_id}
+
+
+def _score(scaled: float) -> dict:
+    scaled = round(min(1.0, max(0.0, scaled)), 4)
+    return {"scaled": scaled, "raw": round(scaled * RAW_MAX, 2), "min": 0, "max": RAW_MAX}
+
+
+def _iri(base: str, name: str) -> str:
+    return f"{base}/xapi/extensions/{name}"
+
+
+def _uuid(base: str, event: str) -> str:
+    # Namespaced by site, so two deployments exporting to one LRS never collide.
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/xapi")
+    return str(uuid.uuid5(namespace, event))
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _duration(elapsed: timedelta) -> str:
+    return f"PT{max(0.0, elapsed.total_seconds()):.2f}S"

@@ -1,0 +1,14 @@
+"""Supervisors and course leaders: cohorts, assignments, review, agreement and exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
+
+from simulator.supervisor import (  # noqa: E402, F401  (registers the views)
+    cohort_views,
+    export_views,
+    home,
+    review_views,
+    roster_views,
+    upload_views,
+)

@@ -1,0 +1,56 @@
+"""What a supervisor may reach: their cohorts, those cohorts' trainees and their work.
+
+Admins reach everything. Anything out of reach is a 404, the same as something that does
+not exist.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlmodel import col, select
+
+from simulator.db import get_session
+from simulator.models import Attempt, Cohort, CohortMember, Turn
+
+
+def visible_cohorts() -> list[Cohort]:
+    """The cohorts the signed-in supervisor supervises (every cohort for an admin)."""
+    query = select(Cohort).order_by(col(Cohort.name))
+    if current_user.role != "admin":
+        query = query.join(CohortMember, col(CohortMember.cohort_id) == col(Cohort.id)).where(
+            CohortMember.user_id == current_user.id, CohortMember.role == "supervisor")
+    return list(get_session().exec(query).all())
+
+
+def supervised_trainee_ids(cohort_ids: list[int] | None = None) -> list[int]:
+    """Trainees in the visible cohorts (optionally only some of them)."""
+    visible = [c.id for c in visible_cohorts()]
+    wanted = [i for i in (cohort_ids or visible) if i in visible]
+    rows = get_session().exec(select(CohortMember.user_id).where(
+        col(CohortMember.cohort_id).in_(wanted or [-1]), CohortMember.role == "trainee")).all()
+    return sorted(set(rows))
+
+
+def cohort_or_404(cohort_id: int) -> Cohort:
+    """A cohort the signed-in supervisor may see, or 404."""
+    for cohort in visible_cohorts():
+        if cohort.id == cohort_id:
+            return cohort
+    abort(404)
+
+
+def attempt_or_404(attempt_id: str) -> Attempt:
+    """An attempt by a trainee of one of the supervisor's cohorts, or 404."""
+    attempt = get_session().get(Attempt, attempt_id)
+    if attempt is None or attempt.trainee_id not in supervised_trainee_ids():
+        abort(404)
+    return attempt
+
+
+def turn_or_404(turn_id: int) -> tuple[Turn, Attempt]:
+    """A turn of a reachable attempt, or 404."""
+    turn = get_session().get(Turn, turn_id)
+    if turn is None:
+        abort(404)
+    return turn, attempt_or_404(turn.attempt_id)

@@ -1,0 +1,174 @@
+"""Reviewing attempts: the transcript with scores, overrides, the queue, blind rating, agreement."""
+
+from __future__ import annotations
+
+import random
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import col, select
+
+from simulator.audit import record
+from simulator.courses.agreement import agreement_by_criterion
+from simulator.courses.reviews import ReviewError, add_override, history_for, review_queue
+from simulator.db import get_session
+from simulator.library import get_library
+from simulator.models import Attempt, Review, Turn, User
+from simulator.practice.attempts import turns_of
+from simulator.practice.snapshots import scenario_for
+from simulator.roles import role_required
+from simulator.supervisor import bp
+from simulator.supervisor.access import (
+    attempt_or_404,
+    supervised_trainee_ids,
+    turn_or_404,
+    visible_cohorts,
+)
+from simulator.supervisor.home import SUPERVISORS
+from simulator.trainee.play_view import exchange
+
+BLIND_SAMPLE = 10
+
+
+def _review_context(attempt_id: str) -> dict:
+    session = get_session()
+    attempt = attempt_or_404(attempt_id)
+    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    turns = turns_of(session=session, attempt_id=attempt.id)
+    record(session, actor_id=current_user.id, action="transcript.view", object_type="attempt",
+           object_id=attempt.id)
+    session.commit()
+    return dict(attempt=attempt, scenario=scenario, trainee=session.get(User, attempt.trainee_id),
+                exchanges=[exchange(scenario, t) for t in turns],
+                history=history_for(session=session, turn_ids=[t.id for t in turns]),
+                review_error=None)
+
+
+@bp.get("/attempts/<attempt_id>")
+@role_required(*SUPERVISORS)
+def review(attempt_id: str):
+    """The full transcript with inner notes, scores, evidence and override forms."""
+    return render_template("supervisor/review.html", **_review_context(attempt_id))
+
+
+@bp.get("/attempts/<attempt_id>/transcript")
+@role_required(*SUPERVISORS)
+def transcript(attempt_id: str):
+    """A printable transcript of the attempt."""
+    return render_template("supervisor/transcript.html", **_review_context(attempt_id))
+
+
+@bp.post("/turns/<int:turn_id>/reviews")
+@role_required(*SUPERVISORS)
+def override(turn_id: int):
+    """Record a new version of one criterion's level on one turn."""
+    turn, attempt = turn_or_404(turn_id)
+    session = get_session()
+    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    level = request.form.get("level", "")
+    try:
+        review_row = add_override(
+            session=session, turn=turn, rubric=scenario.rubric,
+            criterion=request.form.get("criterion", ""),
+            new_level=int(level) if level.lstrip("-").isdigit() else -1,
+            comment=request.form.get("comment", ""), reviewer_id=current_user.id,
+            blind=request.form.get("blind") == "yes")
+    except ReviewError as error:
+        context = _review_context(attempt.id)
+        return render_template("supervisor/review.html", **{**context,
+                               "review_error": (turn.id, str(error))}), 422
+    session.flush()
+    record(session, actor_id=current_user.id, action="review.override", object_type="turn",
+           object_id=str(turn.id), criterion=review_row.criterion, level=review_row.new_level)
+    session.commit()
+    flash("Your rating is saved and shown to the trainee as supervisor feedback.", "info")
+    target = request.form.get("next", "")
+    if target == "blind":
+        return redirect(url_for("supervisor.blind"), code=303)
+    return redirect(url_for("supervisor.review", attempt_id=attempt.id) + f"#turn-{turn.id}",
+                    code=303)
+
+
+@bp.get("/queue")
+@role_required(*SUPERVISORS)
+def queue():
+    """Turns where the engine was least sure, oldest first."""
+    rows = review_queue(session=get_session(), trainee_ids=supervised_trainee_ids())
+    return render_template("supervisor/queue.html", rows=rows, library=get_library())
+
+
+def _blind_candidates(session) -> list[Turn]:
+    """Unreviewed free-text turns of supervised trainees, in a stable order per supervisor."""
+    reviewed = select(Review.turn_id)
+    rows = session.exec(
+        select(Turn).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
+        .where(col(Attempt.trainee_id).in_(supervised_trainee_ids() or [-1]),
+               col(Turn.superseded).is_(False), col(Turn.response_text).is_not(None),
+               col(Turn.id).not_in(reviewed))
+        .order_by(col(Turn.id)).limit(500)
+    ).all()
+    sample = list(rows)
+    random.Random(current_user.id).shuffle(sample)  # noqa: S311 (a sample order, not a secret)
+    return sample[:BLIND_SAMPLE]
+
+
+@bp.get("/blind")
+@role_required(*SUPERVISORS)
+def blind():
+    """Rate a sample of turns without seeing the engine's scores first."""
+    session = get_session()
+    sample = _blind_candidates(session)
+    if not sample:
+        return render_template("supervisor/blind.html", turn=None, remaining=0)
+    turn = sample[0]
+    attempt = session.get(Attempt, turn.attempt_id)
+    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    return render_template("supervisor/blind.html", turn=turn, scenario=scenario,
+                           remaining=len(sample), error=None)
+
+
+@bp.post("/blind/<int:turn_id>")
+@role_required(*SUPERVISORS)
+def blind_rate(turn_id: int):
+    """Store blind ratings for every criterion the supervisor rated on this turn."""
+    turn, attempt = turn_or_404(turn_id)
+    session = get_session()
+    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    rated = [(cid, request.form.get(f"level_{cid}", "")) for cid in scenario.rubric.criterion_ids]
+    rated = [(cid, int(level)) for cid, level in rated if level.isdigit()]
+    if not rated:
+        flash("Rate at least one criterion, or skip this turn.", "warning")
+        return redirect(url_for("supervisor.blind"), code=303)
+    try:
+        for cid, level in rated:
+            add_override(session=session, turn=turn, rubric=scenario.rubric, criterion=cid,
+                         new_level=level, comment="", reviewer_id=current_user.id, blind=True)
+    except ReviewError as error:
+        session.rollback()
+        flash(str(error), "warning")
+        return redirect(url_for("supervisor.blind"), code=303)
+    record(session, actor_id=current_user.id, action="review.blind", object_type="turn",
+           object_id=str(turn.id), criteria=len(rated))
+    session.commit()
+    flash("Ratings saved. The engine's scores for that turn are now on its review page.", "info")
+    return redirect(url_for("supervisor.blind"), code=303)
+
+
+@bp.get("/agreement")
+@role_required(*SUPERVISORS)
+def agreement():
+    """Where the engine and supervisors agree, criterion by criterion, per cohort."""
+    cohorts = visible_cohorts()
+    wanted = request.args.get("cohort", "")
+    chosen = next((c for c in cohorts if str(c.id) == wanted), None)
+    if chosen is None and current_user.role != "admin":
+        chosen = cohorts[0] if cohorts else None
+        if chosen is None:
+            return render_template("supervisor/agreement.html", rows=[], cohorts=[],
+                                   chosen=None, blind_only=False)
+    blind_only = request.args.get("blind") == "yes"
+    rubric = get_library().rubrics["repair-core"]
+    rows = agreement_by_criterion(session=get_session(), rubric=rubric,
+                                  cohort_id=chosen.id if chosen else None, blind_only=blind_only)
+    return render_template("supervisor/agreement.html", rows=rows, cohorts=cohorts,
+                           chosen=chosen, blind_only=blind_only, rubric=rubric)
