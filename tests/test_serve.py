@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -46,12 +47,15 @@ def test_serve_answers_healthz_with_gunicorn(database_url, tmp_path):
     )
     try:
         body = json.loads(wait_for(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30))
+        with contextlib.suppress(OSError):  # a 404 page; only the log line matters here
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/set-password/SECRET-TOKEN-42")  # noqa: S310
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert body["status"] == "ok" and body["database"] == "ok" and body["scenarios"] >= 1
     assert f"Holding Space on http://127.0.0.1:{port}/" in output
     assert "gunicorn" in output.lower()
+    assert "/set-password/[token]" in output and "SECRET-TOKEN-42" not in output
 
 
 def test_serve_refuses_production_without_a_secret(tmp_path):

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import os
+import re
 
 import click
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from simulator import create_app
 from simulator.config import ConfigError
-from simulator.library import get_library
+from simulator.library import shipped_library
+
+
+# One-time links carry their secret in the path; the access log must not keep it.
+_SECRET_PATH = re.compile(r"(/set-password/)[^/?\s]+")
+
+
+def mask_path(path: str) -> str:
+    """The request path as it may be logged: set-password tokens replaced."""
+    return _SECRET_PATH.sub(r"\1[token]", path)
+
+
+class MaskingLogger(Logger):
+    """Gunicorn's logger with secrets removed from logged paths."""
+
+    def atoms(self, resp, req, environ, request_time):
+        found = super().atoms(resp, req, environ, request_time)
+        found["U"] = mask_path(found.get("U", ""))
+        found["r"] = mask_path(found.get("r", ""))
+        return found
 
 
 class _Server(BaseApplication):
@@ -40,7 +61,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         app = create_app()  # fail fast, in the foreground, on a bad configuration
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    count = len(get_library(app).scenarios)
+    count = len(shipped_library(app).scenarios)
     click.echo(f"Holding Space on http://{host}:{port}/ ({count} scenarios, {workers} workers)")
     _Server({
         "bind": f"{host}:{port}",
@@ -48,6 +69,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "threads": threads,
         "worker_class": "gthread",
         "accesslog": "-",
+        "logger_class": MaskingLogger,
         # Query strings may carry search text; the access log keeps the path only.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "graceful_timeout": 20,
