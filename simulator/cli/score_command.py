@@ -14,6 +14,7 @@ from typing import IO
 import click
 
 from simulator.resources import scenarios_dir
+from simulator.scenarios import load_rubric_file
 from simulator.scoring import ScoreResult, score_response
 from simulator.scoring.engine import merge_spans
 
@@ -33,18 +34,6 @@ class UnknownRubric(LookupError):
         self.rubric_id, self.known, self.problems = rubric_id, known, problems or []
 
 
-def _load_rubric_file(path):
-    """simulator.scenarios.load_rubric_file; until it is exported, the same check it wraps."""
-    try:
-        from simulator.scenarios import load_rubric_file
-    except ImportError:
-        from simulator.scenarios.library import check_rubric_file
-
-        checked = check_rubric_file(path)
-        return checked.result, checked.problems
-    return load_rubric_file(path)
-
-
 def load_rubric(rubric_id: str):
     """The Rubric scenarios/rubrics/<id>.yaml, or UnknownRubric (also if it fails validation)."""
     folder = scenarios_dir() / "rubrics"
@@ -52,7 +41,7 @@ def load_rubric(rubric_id: str):
     path = folder / f"{rubric_id}.yaml"
     if rubric_id not in known:
         raise UnknownRubric(rubric_id, known)
-    rubric, problems = _load_rubric_file(path)
+    rubric, problems = load_rubric_file(path)
     if rubric is None:
         raise UnknownRubric(rubric_id, known, [str(p) for p in problems])
     return rubric
@@ -158,7 +147,7 @@ def score_stream(rubric, source: IO, sink: IO[str], *, workers: int = 1) -> int:
 
 def _highlight(response: str, result: ScoreResult, bold: bool) -> str:
     merged = merge_spans([span for item in (*result.criteria.values(), *result.flags.values())
-                          for span in item.evidence])
+                          if item.level > 0 for span in item.evidence])
     opener, closer = (_BOLD, _RESET) if bold else ("[[", "]]")
     out, pos = [], 0
     for start, end in merged:
@@ -168,14 +157,16 @@ def _highlight(response: str, result: ScoreResult, bold: bool) -> str:
 
 
 def render_report(rubric, response: str, result: ScoreResult, *, bold: bool = False) -> str:
-    """The human-readable report: highlighted response, every item with evidence and feedback."""
+    """The human-readable report: highlighted response, every item with feedback, and the
+    evidence of items that reach a level above the lowest."""
     lines = [f"Response: {_highlight(response, result, bold)}", ""]
     for heading, scores in (("Criteria", result.criteria), ("Flags", result.flags)):
         lines.append(f"{heading}:")
         for item_id, score in scores.items():
             name = rubric.item(item_id).name
             lines.append(f"  {name:<20} {score.score:.2f}  {score.label}")
-            quotes = "; ".join(f'"{q}"' for q in score.quotes(response))
+            # below the first level the words are weak signs, not evidence worth a trainee's time
+            quotes = "; ".join(f'"{q}"' for q in score.quotes(response)) if score.level else ""
             lines.append(f"    evidence: {quotes or '(none)'}")
             lines.append(f"    feedback: {' '.join(score.feedback.split())}")
         lines.append("")

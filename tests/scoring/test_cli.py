@@ -87,6 +87,17 @@ def test_unknown_rubric_exits_2_and_names_the_known_ones(monkeypatch, tmp_path):
     assert "unknown or invalid rubric 'nope' (known: repair-core)" in result.output
 
 
+def test_an_invalid_rubric_file_exits_2_with_its_problems(monkeypatch, tmp_path):
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "repair-core.yaml").write_text("id: repair-core\n")
+    monkeypatch.setenv("SIMULATOR_SCENARIOS_DIR", str(tmp_path))
+    result = CliRunner().invoke(score, ["--jsonl"], input="")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0] == "error: unknown or invalid rubric 'repair-core' (known: repair-core)"
+    assert len(lines) > 1 and all(line.startswith("  ") for line in lines[1:])
+
+
 def test_readable_report_quotes_evidence_and_feedback(run):
     text = "I hear you, but I was only trying to help."
     result = run(["--client", "You never listen.", text])
@@ -122,8 +133,5 @@ def test_a_piped_batch_is_scored_in_parallel_in_the_same_order(rubric):
 
 
 def test_the_shipped_rubric_loads_through_the_cli():
-    try:
-        rubric = score_command.load_rubric("repair-core")
-    except ImportError as exc:  # the scenario loader is not there yet
-        pytest.skip(f"rubric loader unavailable: {exc}")
+    rubric = score_command.load_rubric("repair-core")
     assert rubric.criterion_ids[0] == "reflection" and "self_focus" in rubric.flag_ids

@@ -98,37 +98,39 @@ class PatternDetector(Detector):
     cues: tuple[Cue, ...] = ()
 
     def __init__(self) -> None:
-        # One alternation per kind of cue keeps matching to a few regex scans.
+        # One regex per detector, a named group per kind of cue (strongest first), so a response
+        # is scanned once per detector; the group that matched tells the kind.
         groups: dict[tuple[float, bool, bool], list[str]] = {}
         for cue in self.cues:
             groups.setdefault((cue.strength, cue.negatable, cue.reportable), []).append(cue.pattern)
-        self._compiled = [
-            (re.compile(rf"(?<![a-z'])(?:{'|'.join(patterns)})(?![a-z])"), *kind)
-            for kind, patterns in sorted(groups.items(), reverse=True)
-        ]
+        kinds = sorted(groups, reverse=True)
+        self._kinds = {f"k{i}": kind for i, kind in enumerate(kinds)}
+        body = "|".join(f"(?P<k{i}>{'|'.join(groups[kind])})" for i, kind in enumerate(kinds))
+        self._regex = re.compile(rf"(?<![a-z'])(?:{body})(?![a-z])")
 
     def hits(self, ctx: Context) -> list[Hit]:
         """Every cue match that is not cancelled by a negation or by reporting."""
         text = ctx.response.norm
         found = []
-        for regex, strength, negatable, reportable in self._compiled:
-            for start, end in _overlapping(regex, text):
-                if negatable and negated(text, start) or reportable and reported(text, start):
-                    continue
-                found.append(Hit(strength, (start, end)))
+        for m in _overlapping(self._regex, text):
+            strength, negatable, reportable = self._kinds[m.lastgroup or ""]
+            start = m.start()
+            if negatable and negated(text, start) or reportable and reported(text, start):
+                continue
+            found.append(Hit(strength, m.span()))
         return found
 
 
-def _overlapping(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
+def _overlapping(regex: re.Pattern, text: str) -> list[re.Match]:
     """Matches that may overlap ("you're right, I" and "I don't think I listened"), leaving
     out any that lies wholly inside the one before it."""
-    spans: list[tuple[int, int]] = []
+    found: list[re.Match] = []
     pos = 0
     while (m := regex.search(text, pos)) is not None:
-        if not spans or m.end() > spans[-1][1]:
-            spans.append(m.span())
+        if not found or m.end() > found[-1].end():
+            found.append(m)
         pos = m.start() + 1
-    return spans
+    return found
 
 
 def group(strength: float, patterns: Iterable[str], *, negatable: bool = False,

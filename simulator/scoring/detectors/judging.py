@@ -101,7 +101,8 @@ class Blame(PatternDetector):
         r"|cancel|change|forget|refuse|complain|get)", r"you (?:always|never)\b",
         r"you need to (?:take responsibility|be honest|commit|try harder|engage|do the work|stop"
         r"|own|accept|face|want|put|actually|be more)",
-        r"if you(?:'d| had| would have)? (?:done|tried|did|put|actually|just|bothered|listened"
+        r"(?<!what )if you(?:'d| had| would have)? (?:done|tried|did|put|actually|just|bothered"
+        r"|listened"
         r"|followed|come|been)",
         r"you (?:didn't|did not|haven't|have not|never) (?:do|did|complete|try|bother|engage|put"
         r"|follow|practi[sc]e)",
@@ -120,7 +121,7 @@ class Blame(PatternDetector):
         r"(?:self-defeating|avoidant|dramatic|unhelpful|irrational|selfish|immature|childish|rude"
         r"|ridiculous|not great|not okay|not acceptable|unacceptable|abuse|abusive|an excuse"
         r"|excuses"
-        r"|a cop-out|your choice|on you)",
+        r"|a cop-out|on you)",
         r"don't be (?:silly|ridiculous|daft|stupid|dramatic|like that)",
         r"you need to (?:recognise|recognize|realise|realize|admit|understand|accept|see|grow"
         r"|calm)",
@@ -146,4 +147,4 @@ class Blame(PatternDetector):
         r"(?:a )?(?:really |very )?(?:common|classic|typical) (?:part|sign"
         r"|symptom|pattern) of", r"you(?:'re| are) (?:being )?(?:hard work|a lot of work|too much)",
         r"you(?:'re| are) not (?:going to|gonna) get (?:better|anywhere)",
-    ], negatable=True)
+    ], negatable=True, reportable=True)
