@@ -13,7 +13,6 @@ from simulator import create_app
 from simulator.config import ConfigError
 from simulator.library import shipped_library
 
-
 # One-time links carry their secret in the path; the access log must not keep it.
 _SECRET_PATH = re.compile(r"(/set-password/)[^/?\s]+")
 
