@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+CHROMIUM ?= $(or $(SIMULATOR_E2E_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: install run test lint validate clean
+.PHONY: install run test test-e2e lint validate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +22,14 @@ run: install
 	$(BIN)/simulator demo
 	$(BIN)/simulator serve --host $(HOST) --port $(PORT)
 
+# The browser tests (tests/e2e) run too; they install axe-core with npm on first use, and
+# skip (saying why in pytest's summary) when Chromium or npm is missing.
 test: install
+	@test -x $(CHROMIUM) || echo "note: no Chromium at $(CHROMIUM): the browser tests will be skipped (apt-get install -y chromium)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: install
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -31,4 +38,4 @@ validate: install
 	$(BIN)/simulator validate scenarios/
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache test-output tests/e2e/node_modules

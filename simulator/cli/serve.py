@@ -41,7 +41,8 @@ class _Server(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # older gunicorn releases lack some settings
+                self.cfg.set(key, value)
 
     def load(self):
         return create_app()
@@ -71,6 +72,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "logger_class": MaskingLogger,
         # Query strings may carry search text; the access log keeps the path only.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        "control_socket_disable": True,  # one fixed path per machine would be shared by all
         "graceful_timeout": 20,
         "timeout": 60,
     }).run()

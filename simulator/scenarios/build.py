@@ -35,7 +35,8 @@ def build_scenario(data: dict, *, rubric: Rubric, content_hash: str, source_text
         id=data["id"], title=data["title"], summary=data["summary"].strip(),
         rupture=data["rupture"], markers=tuple(markers), difficulty=data["difficulty"],
         rubric=rubric, minutes=data.get("minutes", MINUTES_PER_CLIENT_NODE * client_count),
-        objectives=tuple(data["objectives"]), client=Persona(**data["client"]),
+        objectives=tuple(map(_text, data["objectives"])),
+        client=Persona(**{k: _text(v) for k, v in data["client"].items()}),
         alliance=_alliance(data["alliance"]), start=data["start"], nodes=nodes,
         content_hash=content_hash, source_text=source_text, path=path,
     )
@@ -53,23 +54,29 @@ def build_conditions(when: dict[str, Any]) -> tuple[Condition, ...]:
     return tuple(conditions)
 
 
+def _text(value: str | None) -> str | None:
+    """Folded YAML text (`>`) ends in a newline; the words are what matter."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def build_node(nid: str, raw: dict) -> Node:
     """A ClientNode or Ending from validated node data."""
     if is_ending(raw):
         return Ending(id=nid, outcome=raw["ending"], debrief=raw["debrief"].strip(),
-                      say=raw.get("say"), cue=raw.get("cue"), inner=raw.get("inner"))
+                      say=_text(raw.get("say")), cue=_text(raw.get("cue")),
+                      inner=_text(raw.get("inner")))
     notice = raw.get("notice")
     exemplars = raw.get("exemplars")
     return ClientNode(
-        id=nid, say=raw["say"], cue=raw["cue"], inner=raw.get("inner"),
+        id=nid, say=_text(raw["say"]), cue=_text(raw["cue"]), inner=_text(raw.get("inner")),
         respond=raw.get("respond", "free"),
         branches=tuple(_branch(b) for b in raw["branches"]),
         notice=Notice(notice["family"], tuple(notice["markers"])) if notice else None,
         indicators={k: tuple(v) for k, v in raw.get("indicators", {}).items()},
-        exemplars=Exemplars(tuple(exemplars["strong"]), tuple(exemplars["weak"]))
-        if exemplars else None,
-        choices=tuple(Choice(c["text"], {k: float(v) for k, v in c["scores"].items()},
-                             c["feedback"], c.get("goto")) for c in raw.get("choices", [])),
+        exemplars=Exemplars(tuple(map(_text, exemplars["strong"])),
+                            tuple(map(_text, exemplars["weak"]))) if exemplars else None,
+        choices=tuple(Choice(_text(c["text"]), {k: float(v) for k, v in c["scores"].items()},
+                             _text(c["feedback"]), c.get("goto")) for c in raw.get("choices", [])),
     )
 
 
