@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -23,6 +23,10 @@ def _secure(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static" and "_user_id" in session:
+        # Signed-in pages hold trainees' words and scores: keep them out of shared and back-button
+        # caches on the shared computers of a training room (ASVS 8.2.1).
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

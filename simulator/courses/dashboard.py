@@ -13,7 +13,7 @@ from sqlmodel import Session, col, or_, select
 
 from simulator.models import Assignment, Attempt, CohortMember, Turn, User, utcnow
 from simulator.practice.assignments import assignment_status
-from simulator.practice.progress import attempt_score, criterion_means
+from simulator.practice.progress import attempt_score
 from simulator.rubric import Rubric
 
 
@@ -57,36 +57,98 @@ def cohort_view(*, session: Session, cohort_id: int, rubric: Rubric,
     trainees = cohort_trainees(session=session, cohort_id=cohort_id)
     ids = [t.id for t in trainees]
     assignments = cohort_assignments(session=session, cohort_id=cohort_id, trainee_ids=ids)
-    attempts = list(session.exec(select(Attempt).where(col(Attempt.trainee_id).in_(ids or [-1]))
-                                 .order_by(col(Attempt.started_at))).all())
-    turns = session.exec(select(Turn).where(
-        col(Turn.attempt_id).in_([a.id for a in attempts] or ["-"]),
-        col(Turn.superseded).is_(False))).all()
-    by_attempt: dict[str, list[Turn]] = defaultdict(list)
-    for turn in turns:
-        by_attempt[turn.attempt_id].append(turn)
-    scores = {a.id: attempt_score(by_attempt[a.id]) for a in attempts}
+    # Plain rows, not model objects: a cohort's history is thousands of attempts.
+    attempts = session.exec(select(
+        Attempt.id, Attempt.trainee_id, Attempt.assignment_id, Attempt.scenario_id,
+        Attempt.status, Attempt.finished_at,
+    ).where(col(Attempt.trainee_id).in_(ids or [-1])).order_by(col(Attempt.started_at))).all()
+    summaries = attempt_summaries(session=session, attempts=attempts)
+    scores = {a.id: summaries[a.id].score for a in attempts}
     return CohortView(
         trainees=trainees, assignments=assignments,
         cells=_cells(trainees, assignments, attempts, scores, now or utcnow()),
-        heatmap=_heatmap(attempts, by_attempt), weakest=_weakest(turns, rubric),
+        heatmap=_heatmap(attempts, summaries), weakest=_weakest(summaries.values(), rubric),
         trends=_trends(attempts, scores),
     )
 
 
+@dataclass(frozen=True)
+class AttemptSummary:
+    """An attempt's score and, per criterion, the sum and count of its free-text scores."""
+
+    score: float | None
+    criteria: tuple[tuple[str, float, int], ...]
+
+
+# A completed attempt's live turns cannot change until it is rewound, and a rewind clears
+# finished_at, so (id, finished_at) names one summary for good: each process keeps it rather
+# than decoding thousands of stored score documents on every cohort page.
+_summaries: dict[tuple[str, datetime], AttemptSummary] = {}
+MAX_CACHED_SUMMARIES = 20_000
+
+
+def attempt_summaries(*, session: Session, attempts) -> dict[str, AttemptSummary]:
+    """Summaries of these attempts; turns are read only for those not summarised before."""
+    found, todo = {}, []
+    for attempt in attempts:
+        cached = (_summaries.get((attempt.id, attempt.finished_at))
+                  if attempt.status == "completed" else None)
+        if cached is None:
+            todo.append(attempt)
+        else:
+            found[attempt.id] = cached
+    # Always one query, even with nothing to read, so the page's query count stays fixed.
+    turns = session.exec(select(Turn.attempt_id, Turn.overall, Turn.superseded, Turn.scores)
+                         .where(col(Turn.attempt_id).in_([a.id for a in todo] or ["-"]),
+                                col(Turn.superseded).is_(False))).all()
+    by_attempt: dict[str, list] = defaultdict(list)
+    for turn in turns:
+        by_attempt[turn.attempt_id].append(turn)
+    if len(_summaries) + len(todo) > MAX_CACHED_SUMMARIES:
+        _summaries.clear()  # crude but thread-safe; a refill costs one slow page
+    for attempt in todo:
+        found[attempt.id] = summary = _summarise(by_attempt[attempt.id])
+        if attempt.status == "completed":
+            _summaries[(attempt.id, attempt.finished_at)] = summary
+    return found
+
+
+def _summarise(turns: list) -> AttemptSummary:
+    sums: dict[str, list] = defaultdict(lambda: [0.0, 0])
+    for turn in turns:
+        if turn.scores.get("kind") == "free":
+            for cid, item in turn.scores.get("criteria", {}).items():
+                sums[cid][0] += item["score"]
+                sums[cid][1] += 1
+    return AttemptSummary(attempt_score(turns),
+                          tuple((cid, total, n) for cid, (total, n) in sums.items()))
+
+
+def _means(summaries) -> dict[str, float]:
+    """Mean score per criterion over every free-text turn the summaries cover."""
+    sums: dict[str, list] = defaultdict(lambda: [0.0, 0])
+    for summary in summaries:
+        for cid, total, n in summary.criteria:
+            sums[cid][0] += total
+            sums[cid][1] += n
+    return {cid: round(total / n, 4) for cid, (total, n) in sums.items()}
+
+
 def _cells(trainees, assignments, attempts, scores, now) -> dict[tuple[int, int], Cell]:
+    by_pair: dict[tuple[int, int], list] = defaultdict(list)
+    for attempt in attempts:
+        by_pair[(attempt.trainee_id, attempt.assignment_id)].append(attempt)
     cells = {}
     for trainee in trainees:
         for assignment in assignments:
             if assignment.trainee_id not in (None, trainee.id):
                 continue
-            mine = [a for a in attempts
-                    if a.assignment_id == assignment.id and a.trainee_id == trainee.id]
+            mine = by_pair.get((trainee.id, assignment.id), [])
             cells[(trainee.id, assignment.id)] = _cell(assignment, mine, scores, now)
     return cells
 
 
-def _cell(assignment: Assignment, attempts: list[Attempt], scores, now) -> Cell:
+def _cell(assignment: Assignment, attempts: list, scores, now) -> Cell:
     done = [a for a in attempts if a.status == "completed"]
     best = max((scores[a.id] for a in done if scores[a.id] is not None), default=None)
     due = assignment.due_at
@@ -96,16 +158,16 @@ def _cell(assignment: Assignment, attempts: list[Attempt], scores, now) -> Cell:
     return Cell(status, best, len(attempts))
 
 
-def _heatmap(attempts, by_attempt) -> dict[str, dict[str, float]]:
-    per_scenario: dict[str, list[Turn]] = defaultdict(list)
+def _heatmap(attempts, summaries) -> dict[str, dict[str, float]]:
+    per_scenario: dict[str, list[AttemptSummary]] = defaultdict(list)
     for attempt in attempts:
-        per_scenario[attempt.scenario_id].extend(by_attempt[attempt.id])
-    return {sid: means for sid, turns in sorted(per_scenario.items())
-            if (means := criterion_means(turns))}
+        per_scenario[attempt.scenario_id].append(summaries[attempt.id])
+    return {sid: means for sid, found in sorted(per_scenario.items())
+            if (means := _means(found))}
 
 
-def _weakest(turns, rubric: Rubric) -> list[tuple[str, float]]:
-    means = criterion_means(list(turns))
+def _weakest(summaries, rubric: Rubric) -> list[tuple[str, float]]:
+    means = _means(summaries)
     return sorted(((cid, means[cid]) for cid in rubric.criterion_ids if cid in means),
                   key=lambda pair: (pair[1], pair[0]))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from simulator.models import Attempt, Review, Turn, utcnow
@@ -61,17 +62,28 @@ def add_override(
     return review
 
 
+def _unreviewed_unsure(query, trainee_ids: list[int], threshold: float):
+    """`query` over turns joined to attempts, kept to the queue's turns."""
+    reviewed = select(Review.turn_id)
+    return (query.join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
+            .where(col(Attempt.trainee_id).in_(trainee_ids), col(Turn.superseded).is_(False),
+                   col(Turn.response_text).is_not(None), col(Turn.confidence) < threshold,
+                   col(Turn.id).not_in(reviewed)))
+
+
 def review_queue(*, session: Session, trainee_ids: list[int], limit: int = 50,
                  threshold: float = LOW_CONFIDENCE) -> list[tuple[Turn, Attempt]]:
     """Unreviewed free-text turns the engine was unsure about, oldest first."""
     if not trainee_ids:
         return []
-    reviewed = select(Review.turn_id)
-    rows = session.exec(
-        select(Turn, Attempt).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
-        .where(col(Attempt.trainee_id).in_(trainee_ids), col(Turn.superseded).is_(False),
-               col(Turn.response_text).is_not(None), col(Turn.confidence) < threshold,
-               col(Turn.id).not_in(reviewed))
-        .order_by(col(Turn.created_at), col(Turn.id)).limit(limit)
-    ).all()
-    return list(rows)
+    query = _unreviewed_unsure(select(Turn, Attempt), trainee_ids, threshold)
+    return list(session.exec(query.order_by(col(Turn.created_at), col(Turn.id)).limit(limit)))
+
+
+def review_queue_length(*, session: Session, trainee_ids: list[int], cap: int = 200,
+                        threshold: float = LOW_CONFIDENCE) -> int:
+    """How many turns wait in the queue, counted up to `cap` (no turn is loaded)."""
+    if not trainee_ids:
+        return 0
+    waiting = _unreviewed_unsure(select(Turn.id), trainee_ids, threshold).limit(cap).subquery()
+    return session.exec(select(func.count()).select_from(waiting)).one()

@@ -87,7 +87,11 @@ class Attempt(SQLModel, table=True):
 class Turn(SQLModel, table=True):
     """One answered client line. A rewound turn stays, marked superseded, for comparison."""
 
-    __table_args__ = (UniqueConstraint("attempt_id", "index", name="uq_turn_attempt_index"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "index", name="uq_turn_attempt_index"),
+        # The review queue: an attempt's low-confidence turns without reading every turn row.
+        Index("ix_turn_attempt_confidence", "attempt_id", "confidence"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     attempt_id: str = Field(foreign_key="attempt.id", index=True, ondelete="CASCADE")

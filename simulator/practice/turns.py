@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from simulator.engine import AllianceState, advance
 from simulator.models import Attempt, Turn, utcnow
 from simulator.practice.answers import Answer, check_answer, score_answer, score_notice_answer
 from simulator.scenarios.model import ClientNode, Ending, Scenario
+
+MOVED_ON = "This attempt moved on since this page was loaded."
 
 
 class AttemptMovedOn(RuntimeError):
@@ -30,13 +33,18 @@ def next_index(*, session: Session, attempt_id: str) -> int:
 
 def submit_turn(
     *, session: Session, attempt: Attempt, scenario: Scenario, expected_index: int,
-    answer: Answer,
+    answer: Answer, expected_node: str | None = None,
 ) -> Turn:
-    """Score the answer, store the turn and move the attempt on, in one transaction."""
+    """Score the answer, store the turn and move the attempt on, in one transaction.
+
+    `expected_node` is the moment the form was shown for; a tab loaded before a rewind
+    carries the old one and is refused rather than answering a different moment.
+    """
     if attempt.status != "in_progress":
         raise AttemptClosed("This attempt has finished.")
-    if expected_index != next_index(session=session, attempt_id=attempt.id):
-        raise AttemptMovedOn("This attempt moved on since this page was loaded.")
+    stale = expected_node not in (None, attempt.current_node)
+    if stale or expected_index != next_index(session=session, attempt_id=attempt.id):
+        raise AttemptMovedOn(MOVED_ON)
     node = scenario.node(attempt.current_node)
     assert isinstance(node, ClientNode)
     check_answer(node, answer)
@@ -51,9 +59,8 @@ def submit_turn(
         next_node=step.next_node, salience=step.alliance.salience,
         direction=step.alliance.direction, created_at=utcnow(),
     )
-    _move_attempt(attempt, scenario, step.next_node, step.alliance)
-    session.add(turn)
-    session.add(attempt)
+    _store(session, turn)
+    _move_from(session, attempt, node.id, **_moved(scenario, step.next_node, step.alliance))
     _commit_once(session)
     return turn
 
@@ -62,13 +69,40 @@ def _choice(node: ClientNode, answer: Answer) -> int | None:
     return answer.choice if node.respond in ("choice", "both") else None
 
 
-def _move_attempt(attempt: Attempt, scenario: Scenario, node_id: str,
-                  alliance: AllianceState) -> None:
-    attempt.current_node = node_id
-    attempt.salience, attempt.direction = alliance.salience, alliance.direction
+def _moved(scenario: Scenario, node_id: str, alliance: AllianceState) -> dict:
+    values = {"current_node": node_id, "salience": alliance.salience,
+              "direction": alliance.direction}
     node = scenario.node(node_id)
     if isinstance(node, Ending):
-        attempt.status, attempt.outcome, attempt.finished_at = "completed", node.outcome, utcnow()
+        values.update(status="completed", outcome=node.outcome, finished_at=utcnow())
+    return values
+
+
+def _move_from(session: Session, attempt: Attempt, node_id: str, **values) -> None:
+    """Move the attempt only if it is still at `node_id`, as this request found it.
+
+    Two tabs can load the attempt at the same moment; the (attempt, index) key stops two
+    answers, and this compare-and-set stops an answer and a rewind from both landing.
+    """
+    moved = session.execute(
+        update(Attempt).where(col(Attempt.id) == attempt.id,
+                              col(Attempt.current_node) == node_id,
+                              col(Attempt.status) == attempt.status)
+        .values(**values).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        session.rollback()
+        raise AttemptMovedOn(MOVED_ON)
+    for name, value in values.items():
+        set_committed_value(attempt, name, value)
+
+
+def _store(session: Session, turn: Turn) -> None:
+    session.add(turn)
+    try:
+        session.flush()
+    except IntegrityError:  # the (attempt, index) pair was taken a moment ago
+        session.rollback()
+        raise AttemptMovedOn(MOVED_ON) from None
 
 
 def _commit_once(session: Session) -> None:
@@ -76,7 +110,7 @@ def _commit_once(session: Session) -> None:
         session.commit()
     except IntegrityError:  # the (attempt, index) pair was taken a moment ago
         session.rollback()
-        raise AttemptMovedOn("This attempt moved on since this page was loaded.") from None
+        raise AttemptMovedOn(MOVED_ON) from None
 
 
 def rewind(*, session: Session, attempt: Attempt, scenario: Scenario) -> Turn:
@@ -91,10 +125,13 @@ def rewind(*, session: Session, attempt: Attempt, scenario: Scenario) -> Turn:
         raise AttemptClosed("There is no answered moment to go back to yet.")
     last, before = live[0], (live[1] if len(live) > 1 else None)
     last.superseded = True
-    attempt.current_node = last.node_id
-    attempt.salience = before.salience if before else scenario.alliance.salience
-    attempt.direction = before.direction if before else scenario.alliance.direction
-    attempt.status, attempt.outcome, attempt.finished_at = "in_progress", None, None
-    session.add_all([last, attempt])
+    session.add(last)
+    try:
+        _move_from(session, attempt, attempt.current_node, current_node=last.node_id,
+                   salience=before.salience if before else scenario.alliance.salience,
+                   direction=before.direction if before else scenario.alliance.direction,
+                   status="in_progress", outcome=None, finished_at=None)
+    except AttemptMovedOn:  # an answer from another tab landed first
+        raise AttemptClosed(f"{MOVED_ON} Nothing was rewound.") from None
     session.commit()
     return last

@@ -1,8 +1,9 @@
 """Indicator regexes come from authors and run on every answer, so only a safe subset is allowed.
 
 We parse each pattern with the standard library's own regex parser and reject the shapes that
-can backtrack catastrophically (a repeated group that itself repeats, overlapping alternatives
-under a repeat) and backreferences, which make matching non-regular.
+can backtrack catastrophically (a repeated group that itself repeats or holds an optional
+part, overlapping alternatives under a repeat, more than one open-ended repeat, a repeated
+capturing group) and backreferences, which make matching non-regular.
 """
 
 from __future__ import annotations
@@ -32,8 +33,31 @@ def regex_problem(pattern: str) -> str | None:
         parsed = sre_parse.parse(pattern, re.IGNORECASE)
     except (re.error, RecursionError, OverflowError) as exc:
         return f"invalid regular expression '{pattern}': {exc}"
-    reason = _unsafe(list(parsed), repeated=False)
+    reason = _unsafe(list(parsed), repeated=False) or _too_many_open_repeats(list(parsed))
     return f"unsafe regular expression '{pattern}': {reason}" if reason else None
+
+
+def _open_repeats(items: list) -> int:
+    """How many open-ended repeats (*, +, {n,}) the pattern holds, at any depth."""
+    count = 0
+    for op, arg in items:
+        if op in _REPEATS:
+            count += (arg[1] == sre_constants.MAXREPEAT) + _open_repeats(list(arg[2]))
+        elif op is sre_constants.BRANCH:
+            count += sum(_open_repeats(list(alt)) for alt in arg[1])
+        elif op is sre_constants.SUBPATTERN:
+            count += _open_repeats(list(arg[-1]))
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            count += _open_repeats(list(arg[1]))
+    return count
+
+
+def _too_many_open_repeats(items: list) -> str | None:
+    # Two open-ended repeats that can take the same characters (a*a*b, .*.*=) try every way
+    # of sharing a long answer between them; one is always enough for an indicator.
+    if _open_repeats(items) > 1:
+        return "more than one open-ended repeat (*, + or {n,}); an indicator needs at most one"
+    return None
 
 
 def _unsafe(items: list, *, repeated: bool) -> str | None:
@@ -49,9 +73,12 @@ def _unsafe_item(op: Any, arg: Any, *, repeated: bool) -> str | None:
         return "backreferences (\\1, (?P=name)) are not allowed"
     if op in _REPEATS:
         low, high, body = arg
-        if high > 1 and repeated:
+        if repeated and (high > 1 or low != high):
             return "nested quantifier (a repeated part inside a repeated group, like (a+)+)"
-        return _unsafe(list(body), repeated=repeated or high > 1)
+        inner = _unsafe(list(body), repeated=repeated or high > 1)
+        if inner is None and high > 1 and _captures(list(body)):
+            return "a repeated capturing group; repeat a group written (?:...) instead"
+        return inner
     if op is sre_constants.BRANCH:
         alternatives = [list(alt) for alt in arg[1]]
         if repeated and _overlapping(alternatives):
@@ -62,6 +89,11 @@ def _unsafe_item(op: Any, arg: Any, *, repeated: bool) -> str | None:
     if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
         return _unsafe(list(arg[1]), repeated=repeated)
     return None
+
+
+def _captures(items: list) -> bool:
+    """True when the sequence is a capturing group (slow to repeat: every pass records it)."""
+    return len(items) == 1 and items[0][0] is sre_constants.SUBPATTERN and items[0][1][0]
 
 
 def _overlapping(alternatives: list[list]) -> bool:

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from simulator.audit import record
 from simulator.courses.cohorts import CohortError, add_member, create_cohort
-from simulator.courses.reviews import review_queue
+from simulator.courses.reviews import review_queue_length
 from simulator.db import get_session
 from simulator.models import CohortMember
 from simulator.roles import role_required
@@ -35,9 +35,9 @@ def home():
     session = get_session()
     cohorts = visible_cohorts()
     sizes = trainee_counts(session, [c.id for c in cohorts])
-    queue = review_queue(session=session, trainee_ids=supervised_trainee_ids(), limit=200)
+    waiting = review_queue_length(session=session, trainee_ids=supervised_trainee_ids())
     return render_template("supervisor/home.html", cohorts=cohorts, sizes=sizes,
-                           queue_length=len(queue), error=None)
+                           queue_length=waiting, error=None)
 
 
 @bp.post("/cohorts")

@@ -26,6 +26,7 @@ from simulator.supervisor.access import (
 )
 from simulator.supervisor.home import SUPERVISORS
 from simulator.trainee.play_view import exchange
+from simulator.web import form_int
 
 BLIND_SAMPLE = 10
 
@@ -70,7 +71,7 @@ def override(turn_id: int):
         review_row = add_override(
             session=session, turn=turn, rubric=scenario.rubric,
             criterion=request.form.get("criterion", ""),
-            new_level=int(level) if level.lstrip("-").isdigit() else -1,
+            new_level=-1 if (found := form_int(level, signed=True)) is None else found,
             comment=request.form.get("comment", ""), reviewer_id=current_user.id,
             blind=request.form.get("blind") == "yes")
     except ReviewError as error:
@@ -135,7 +136,8 @@ def blind_rate(turn_id: int):
     session = get_session()
     scenario = scenario_for(session=session, attempt=attempt, library=get_library())
     rated = [(cid, request.form.get(f"level_{cid}", "")) for cid in scenario.rubric.criterion_ids]
-    rated = [(cid, int(level)) for cid, level in rated if level.isdigit()]
+    rated = [(cid, form_int(level)) for cid, level in rated]
+    rated = [(cid, level) for cid, level in rated if level is not None]
     if not rated:
         flash("Rate at least one criterion, or skip this turn.", "warning")
         return redirect(url_for("supervisor.blind"), code=303)

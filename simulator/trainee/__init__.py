@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("trainee", __name__)
 
-from simulator.trainee import debrief, home, library_views, play  # noqa: E402, F401
+from simulator.trainee import account, debrief, home, library_views, play  # noqa: E402, F401

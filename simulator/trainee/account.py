@@ -19,7 +19,7 @@ from simulator.trainee import bp
 from simulator.users import authenticate
 
 CONFIRMATION = "delete my account"
-WRONG_PASSWORD = "That password is not right. Nothing was deleted."
+WRONG_PASSWORD = "That password is not right. Nothing was deleted."  # noqa: S105 (a message)
 WRONG_CONFIRMATION = f"Type the words “{CONFIRMATION}” to confirm. Nothing was deleted."
 DELETED = "Your account and everything you practised here have been deleted."
 

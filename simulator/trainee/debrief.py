@@ -42,8 +42,8 @@ def save_reflection(attempt_id: str):
         error = (f"Your reflection is {len(text):,} characters; the limit is "
                  f"{MAX_REFLECTION_CHARS:,}. It is still in the box below.")
         context = debrief_context(attempt, scenario, turns)
-        return render_template("trainee/debrief.html", reflection_error=error,
-                               reflection_draft=text, reviews={}, **context), 422
+        context.update(reflection_error=error, reflection_draft=text)
+        return render_template("trainee/debrief.html", reviews={}, **context), 422
     session = get_session()
     attempt.reflection = text or None
     attempt.reflection_shared = request.form.get("share") == "yes"

@@ -13,7 +13,7 @@ from simulator.practice.turns import AttemptClosed, AttemptMovedOn, rewind, subm
 from simulator.trainee import bp
 from simulator.trainee.access import own_attempt_or_404
 from simulator.trainee.play_view import play_context
-from simulator.web import render_page_or_fragment, wants_fragment
+from simulator.web import form_int, render_page_or_fragment, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,9 @@ def play(attempt_id: str):
 
 
 def _answer_from_form() -> Answer:
-    choice = request.form.get("choice", "")
     return Answer(
         response=request.form.get("response"),
-        choice=int(choice) if choice.isdigit() else None,
+        choice=form_int(request.form.get("choice")),
         notice_family=request.form.get("notice_family") or None,
         notice_markers=tuple(request.form.getlist("notice_markers")),
         notice_reaction=request.form.get("notice_reaction", ""),
@@ -43,8 +42,8 @@ def _answer_from_form() -> Answer:
 
 
 def _expected_index() -> int:
-    value = request.form.get("turn", "")
-    return int(value) if value.isdigit() else -1
+    found = form_int(request.form.get("turn"))
+    return -1 if found is None else found
 
 
 @bp.post("/attempts/<attempt_id>/turns")
@@ -55,7 +54,8 @@ def answer(attempt_id: str):
     answer = _answer_from_form()
     try:
         submit_turn(session=get_session(), attempt=attempt, scenario=scenario,
-                    expected_index=_expected_index(), answer=answer)
+                    expected_index=_expected_index(), answer=answer,
+                    expected_node=request.form.get("node") or None)
     except AnswerRefused as refused:
         return _render(attempt, scenario, status=422, form_error=str(refused), draft=answer)
     except (AttemptMovedOn, AttemptClosed) as moved:

@@ -10,7 +10,6 @@ from simulator.models import Attempt, Turn
 from simulator.practice.answers import MAX_RESPONSE_CHARS
 from simulator.practice.attempts import turns_of
 from simulator.practice.feedback import TurnFeedback, feedback_for
-from simulator.practice.turns import next_index
 from simulator.scenarios.model import ClientNode, Scenario
 from simulator.scenarios.vocabulary import MARKERS, NOTICE_FAMILIES
 from simulator.web import credited_spans
@@ -80,7 +79,8 @@ def play_context(session: Session, attempt: Attempt, scenario: Scenario, **extra
         "attempt": attempt, "scenario": scenario, "client": scenario.client,
         "exchanges": [exchange(scenario, t) for t in live],
         "node": scenario.node(attempt.current_node),
-        "next_index": next_index(session=session, attempt_id=attempt.id),
+        # Every turn is loaded, rewound ones too, so the next index needs no second query.
+        "next_index": all_turns[-1].index + 1 if all_turns else 0,
         "feedback": _feedback(scenario, attempt, last),
         "last_exchange": exchange(scenario, last) if last else None,
         "evidence_spans": credited_spans(last.scores) if last else [],
