@@ -22,6 +22,7 @@ class Cell:
     status: str  # completed | in progress | not started | overdue | late
     best: float | None
     attempts: int
+    latest: str | None = None  # id of the newest attempt, for the review link
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ def _cell(assignment: Assignment, attempts: list, scores, now) -> Cell:
     status = assignment_status(bool(done), bool(attempts), due, now)
     if done and due and min(a.finished_at for a in done) > due:
         status = "late"
-    return Cell(status, best, len(attempts))
+    latest = attempts[-1].id if attempts else None  # attempts arrive oldest first
+    return Cell(status, best, len(attempts), latest)
 
 
 def _heatmap(attempts, summaries) -> dict[str, dict[str, float]]:

@@ -21,6 +21,7 @@ from simulator.supervisor.access import cohort_or_404
 from simulator.supervisor.home import SUPERVISORS
 from simulator.trainee.charts import line_chart
 from simulator.users import UserError, create_user, find_user
+from simulator.web import form_int
 
 MAX_ATTEMPTS_ALLOWED = 20
 
@@ -109,8 +110,8 @@ def _assignments_from_form(cohort, session) -> list[Assignment]:
     mode = request.form.get("mode", "practice")
     if mode not in ("practice", "assessment"):
         raise ValueError("Mode must be practice or assessment.")
-    allowed = request.form.get("attempts_allowed", "1")
-    if not allowed.isdigit() or not 1 <= int(allowed) <= MAX_ATTEMPTS_ALLOWED:
+    allowed = form_int(request.form.get("attempts_allowed", "1"))
+    if allowed is None or not 1 <= allowed <= MAX_ATTEMPTS_ALLOWED:
         raise ValueError(f"Attempts allowed must be a whole number from 1 to "
                          f"{MAX_ATTEMPTS_ALLOWED}.")
     try:
@@ -118,13 +119,13 @@ def _assignments_from_form(cohort, session) -> list[Assignment]:
     except ValueError:
         raise ValueError("The due date must be a date such as 2026-12-01.") from None
     targets = _targets(cohort, session)
-    return [Assignment(scenario_id=sid, mode=mode, attempts_allowed=int(allowed), due_at=due,
+    return [Assignment(scenario_id=sid, mode=mode, attempts_allowed=allowed, due_at=due,
                        created_by=current_user.id, **target)
             for sid in scenario_ids for target in targets]
 
 
 def _targets(cohort, session) -> list[dict]:
-    chosen = [int(t) for t in request.form.getlist("trainee") if t.isdigit()]
+    chosen = [n for t in request.form.getlist("trainee") if (n := form_int(t)) is not None]
     if not chosen:
         return [{"cohort_id": cohort.id}]
     in_cohort = {m.user.id for m in members(session=session, cohort_id=cohort.id,

@@ -250,8 +250,20 @@ def test_an_assigned_session_counts_for_its_assignment_until_attempts_run_out(
     matrix = browser_for(app, course.supervisor_a).get(_cohort_url(course)).get_data(
         as_text=True)
     assert "status-completed" in matrix
+    assert f'href="/supervise/attempts/{attempt.id}"' in matrix
     page = trainee.get("/scenarios/you-must-be-sick-of-me").get_data(as_text=True)
     assert "Start the assigned session" not in page
     again = trainee.post("/scenarios/you-must-be-sick-of-me/attempts", data={
         "csrf_token": token_of(trainee), "assignment": str(assignment.id)})
     assert again.status_code == 404
+
+
+def test_unicode_digits_in_attempts_allowed_get_the_plain_message(app, course):
+    browser = browser_for(app, course.supervisor_a)
+    url = _cohort_url(course)
+    response = browser.post(f"{url}/assignments", data={
+        "csrf_token": token_of(browser, url), "scenario": ["the-long-story"],
+        "attempts_allowed": "²", "trainee": ["³"]})
+    assert response.status_code == 422
+    assert "Attempts allowed must be a whole number from 1 to 20." in response.get_data(
+        as_text=True)
