@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from simulator.audit import record
+from simulator.courses.reviews import history_for
 from simulator.models import (
     Assignment,
     Attempt,
@@ -56,7 +57,7 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
     attempts = list(session.exec(select(Attempt).where(Attempt.trainee_id == user.id)
                                  .order_by(col(Attempt.started_at))).all())
     turns = _turns_by_attempt(session, [a.id for a in attempts])
-    reviews = _reviews_by_turn(session, [t.id for ts in turns.values() for t in ts])
+    reviews = history_for(session=session, turn_ids=[t.id for ts in turns.values() for t in ts])
     titles = _titles(session, {a.scenario_hash for a in attempts})
     return {
         "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": _when(utcnow()),
@@ -76,16 +77,6 @@ def _turns_by_attempt(session: Session, attempt_ids: list[str]) -> dict[str, lis
                             .order_by(col(Turn.attempt_id), col(Turn.index))).all()
         for turn in rows:
             grouped[turn.attempt_id].append(turn)
-    return grouped
-
-
-def _reviews_by_turn(session: Session, turn_ids: list[int]) -> dict[int, list[Review]]:
-    grouped: dict[int, list[Review]] = defaultdict(list)
-    if turn_ids:
-        rows = session.exec(select(Review).where(col(Review.turn_id).in_(turn_ids))
-                            .order_by(col(Review.created_at), col(Review.id))).all()
-        for review in rows:
-            grouped[review.turn_id].append(review)
     return grouped
 
 
