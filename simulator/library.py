@@ -62,12 +62,14 @@ def get_library() -> Library:
     return g.library
 
 
+# Built once: most pages run it.
+_UPLOADS = (select(ScenarioSnapshot.scenario_id, ScenarioSnapshot.content_hash)
+            .where(ScenarioSnapshot.origin == "upload")
+            .order_by(col(ScenarioSnapshot.created_at), col(ScenarioSnapshot.content_hash)))
+
+
 def _with_uploads(shipped: Library) -> Library:
-    rows = get_session().exec(
-        select(ScenarioSnapshot.scenario_id, ScenarioSnapshot.content_hash)
-        .where(ScenarioSnapshot.origin == "upload")
-        .order_by(col(ScenarioSnapshot.created_at), col(ScenarioSnapshot.content_hash))
-    ).all()
+    rows = get_session().exec(_UPLOADS).all()
     newest = {scenario_id: content_hash for scenario_id, content_hash in rows}
     if not newest:
         return shipped

@@ -24,13 +24,11 @@ class AssignmentStatus:
 
 def assignments_for(*, session: Session, trainee_id: int,
                     now: datetime | None = None) -> list[AssignmentStatus]:
-    """Every assignment that reaches this trainee, soonest due first (three queries)."""
-    cohort_ids = session.exec(
-        select(CohortMember.cohort_id).where(
-            CohortMember.user_id == trainee_id, CohortMember.role == "trainee")
-    ).all()
+    """Every assignment that reaches this trainee, soonest due first (two queries)."""
+    cohort_ids = select(CohortMember.cohort_id).where(
+        CohortMember.user_id == trainee_id, CohortMember.role == "trainee")
     assignments = session.exec(select(Assignment).where(or_(
-        Assignment.trainee_id == trainee_id, col(Assignment.cohort_id).in_(cohort_ids or [-1]),
+        Assignment.trainee_id == trainee_id, col(Assignment.cohort_id).in_(cohort_ids),
     ))).all()
     attempts = session.exec(select(Attempt).where(
         Attempt.trainee_id == trainee_id,

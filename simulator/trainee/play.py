@@ -62,7 +62,7 @@ def answer(attempt_id: str):
         get_session().refresh(attempt)
         message = f"{moved} Here is where it stands now."
         return _render(attempt, scenario, status=409, form_error=message)
-    log.info("turn stored for attempt %s", attempt.id)
+    log.debug("turn stored for attempt %s", attempt.id)
     if wants_fragment():
         return _render(attempt, scenario, just_answered=True)
     return redirect(url_for("trainee.play", attempt_id=attempt.id), code=303)

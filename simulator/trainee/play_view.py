@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from simulator.models import Attempt, Turn
 from simulator.practice.answers import MAX_RESPONSE_CHARS
-from simulator.practice.attempts import turns_of
+from simulator.practice.attempts import turn_rows
 from simulator.practice.feedback import TurnFeedback, feedback_for
 from simulator.scenarios.model import ClientNode, Scenario
 from simulator.scenarios.vocabulary import MARKERS, NOTICE_FAMILIES
@@ -72,7 +72,7 @@ def _feedback(scenario: Scenario, attempt: Attempt, last: Turn | None) -> TurnFe
 
 def play_context(session: Session, attempt: Attempt, scenario: Scenario, **extra) -> dict:
     """The template context for the play page and its fragment."""
-    all_turns = turns_of(session=session, attempt_id=attempt.id, include_superseded=True)
+    all_turns = turn_rows(session=session, attempt_id=attempt.id)
     live = [t for t in all_turns if not t.superseded]
     last = live[-1] if live else None
     return {
