@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +16,10 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A real hash to compare against when the account does not exist, so a wrong email takes
 # as long as a wrong password and timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
+# Each scrypt run holds 32 MB; a burst of sign-ins on a worker's threads would otherwise hold
+# that many times over. One at a time per process: with one worker per core, every core can
+# still hash, and the others wait a few tens of milliseconds instead of growing the worker.
+_SCRYPT_SLOTS = threading.BoundedSemaphore(1)
 
 
 class UserError(ValueError):
@@ -28,7 +33,8 @@ def normalise_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     """Hash with Werkzeug's current default (scrypt, N=2^15, r=8, p=1)."""
-    return generate_password_hash(password)
+    with _SCRYPT_SLOTS:
+        return generate_password_hash(password)
 
 
 def check_new_password(password: str) -> None:
@@ -72,6 +78,8 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same cost either way)."""
     user = find_user(session=session, email=email)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
-    if check_password_hash(stored, password) and user and user.active and user.password_hash:
+    with _SCRYPT_SLOTS:
+        matches = check_password_hash(stored, password)
+    if matches and user and user.active and user.password_hash:
         return user
     return None
