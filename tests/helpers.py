@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import socket
 
 from sqlmodel import Session
 
@@ -12,6 +13,13 @@ from simulator.users import hash_password
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @functools.cache

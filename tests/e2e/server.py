@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.helpers import free_port
 
 START_TIMEOUT = 45  # seconds; two busy cores may be slow to import and fork
 STOP_TIMEOUT = 20
@@ -27,13 +28,6 @@ class LiveServer:
         """The end of the server's log, for failure messages."""
         text = self.log.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
-
-
-def free_port() -> int:
-    """A loopback port nobody is listening on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_env(workdir: Path) -> dict[str, str]:
