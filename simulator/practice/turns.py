@@ -41,8 +41,9 @@ def next_index(*, session: Session, attempt_id: str) -> int:
 def submit_turn(
     *, session: Session, attempt: Attempt, scenario: Scenario, expected_index: int,
     answer: Answer, expected_node: str | None = None,
-) -> Turn:
-    """Score the answer, store the turn and move the attempt on, in one transaction.
+) -> int:
+    """Score the answer, store the turn and move the attempt on, in one transaction; the
+    stored turn's id.
 
     `expected_node` is the moment the form was shown for; a tab loaded before a rewind
     carries the old one and is refused rather than answering a different moment.
@@ -58,18 +59,19 @@ def submit_turn(
     scored = score_answer(scenario, node, answer)
     state = AllianceState(attempt.salience, attempt.direction)
     step = advance(scenario, node.id, scored.measures, state, choice_index=_choice(node, answer))
-    turn = Turn(
-        attempt_id=attempt.id, index=expected_index, node_id=node.id, client_line=node.say,
-        response_text=(answer.response or "").strip() or None, choice_index=_choice(node, answer),
-        notice=score_notice_answer(node, answer), scores=scored.stored,
-        overall=scored.measures["overall"], confidence=scored.stored.get("confidence", 1.0),
-        next_node=step.next_node, salience=step.alliance.salience,
-        direction=step.alliance.direction, created_at=utcnow(),
-    )
-    _store(session, turn)
+    row = {  # every column of a turn but its id, which the database assigns
+        "attempt_id": attempt.id, "index": expected_index, "node_id": node.id,
+        "client_line": node.say, "response_text": (answer.response or "").strip() or None,
+        "choice_index": _choice(node, answer), "notice": score_notice_answer(node, answer),
+        "scores": scored.stored, "overall": scored.measures["overall"],
+        "confidence": scored.stored.get("confidence", 1.0), "next_node": step.next_node,
+        "salience": step.alliance.salience, "direction": step.alliance.direction,
+        "superseded": False, "created_at": utcnow(),
+    }
+    turn_id = _store(session, row)
     _move_from(session, attempt, node.id, **_moved(scenario, step.next_node, step.alliance))
     _commit_once(session)
-    return turn
+    return turn_id
 
 
 def _choice(node: ClientNode, answer: Answer) -> int | None:
@@ -100,10 +102,9 @@ def _move_from(session: Session, attempt: Attempt, node_id: str, **values) -> No
         set_committed_value(attempt, name, value)
 
 
-def _store(session: Session, turn: Turn) -> None:
-    row = turn.model_dump(exclude={"id"})
+def _store(session: Session, row: dict) -> int:
     try:
-        turn.id = session.connection().execute(_INSERT_TURN, row).scalar_one()
+        return session.connection().execute(_INSERT_TURN, row).scalar_one()
     except IntegrityError:  # the (attempt, index) pair was taken a moment ago
         session.rollback()
         raise AttemptMovedOn(MOVED_ON) from None

@@ -98,3 +98,20 @@ def _escaped(text: str) -> str:
     from markupsafe import escape
 
     return str(escape(text))
+
+
+def test_a_stored_turn_holds_every_column(client, session, trainee, library):
+    # Turns are written as plain SQL (the busiest write); this guards the column list.
+    scenario = library.scenarios["you-must-be-sick-of-me"]
+    url = start(client, scenario.id)
+    first = scenario.node(scenario.start)
+    answer(client, url, {"response": "  It sounds like you worry I'm tired of you.  "})
+    attempt = attempt_of(session, url)
+    turn = session.exec(select(Turn).where(Turn.attempt_id == attempt.id)).one()
+    assert (turn.index, turn.node_id, turn.client_line) == (0, first.id, first.say)
+    assert turn.response_text == "It sounds like you worry I'm tired of you."
+    assert turn.choice_index is None and turn.superseded is False
+    assert turn.scores["kind"] == "free" and set(turn.scores["criteria"]) >= {"reflection"}
+    assert turn.overall == turn.scores["overall"] and 0 < turn.confidence <= 1
+    assert turn.next_node == attempt.current_node and turn.direction == attempt.direction
+    assert turn.salience == attempt.salience and turn.created_at.tzinfo is not None
