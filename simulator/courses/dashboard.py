@@ -9,11 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import case, cast, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, or_, select
 
 from simulator.models import Assignment, Attempt, CohortMember, Turn, User, utcnow
 from simulator.practice.assignments import assignment_status
-from simulator.practice.progress import attempt_score
+from simulator.practice.progress import SCORED_KINDS
 from simulator.rubric import Rubric
 
 
@@ -63,76 +65,96 @@ def cohort_view(*, session: Session, cohort_id: int, rubric: Rubric,
         Attempt.id, Attempt.trainee_id, Attempt.assignment_id, Attempt.scenario_id,
         Attempt.status, Attempt.finished_at,
     ).where(col(Attempt.trainee_id).in_(ids or [-1])).order_by(col(Attempt.started_at))).all()
-    summaries = attempt_summaries(session=session, attempts=attempts)
+    criteria = tuple(rubric.criterion_ids)
+    summaries = attempt_summaries(session=session, attempts=attempts, criteria=criteria)
     scores = {a.id: summaries[a.id].score for a in attempts}
     return CohortView(
         trainees=trainees, assignments=assignments,
         cells=_cells(trainees, assignments, attempts, scores, now or utcnow()),
-        heatmap=_heatmap(attempts, summaries), weakest=_weakest(summaries.values(), rubric),
+        heatmap=_heatmap(attempts, summaries, criteria),
+        weakest=_weakest(summaries.values(), criteria),
         trends=_trends(attempts, scores),
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands are kept per process
 class AttemptSummary:
-    """An attempt's score and, per criterion, the sum and count of its free-text scores."""
+    """An attempt's score, free-text turns, and per rubric criterion their score sum and count."""
 
     score: float | None
-    criteria: tuple[tuple[str, float, int], ...]
+    free: int
+    totals: tuple[float, ...]  # per criterion, in the rubric's order
+    counts: tuple[int, ...]
 
 
 # A completed attempt's live turns cannot change until it is rewound, and a rewind clears
 # finished_at, so (id, finished_at) names one summary for good: each process keeps it rather
-# than decoding thousands of stored score documents on every cohort page.
-_summaries: dict[tuple[str, datetime], AttemptSummary] = {}
+# than asking the database to read thousands of stored score documents on every cohort page.
+_summaries: dict[tuple, AttemptSummary] = {}
 MAX_CACHED_SUMMARIES = 20_000
 
 
-def attempt_summaries(*, session: Session, attempts) -> dict[str, AttemptSummary]:
-    """Summaries of these attempts; turns are read only for those not summarised before."""
+def attempt_summaries(*, session: Session, attempts, criteria: tuple[str, ...]
+                      ) -> dict[str, AttemptSummary]:
+    """Summaries in the attempts' order; one query adds up those not summarised before."""
     found, todo = {}, []
     for attempt in attempts:
-        cached = (_summaries.get((attempt.id, attempt.finished_at))
+        cached = (_summaries.get((attempt.id, attempt.finished_at, criteria))
                   if attempt.status == "completed" else None)
         if cached is None:
             todo.append(attempt)
         else:
             found[attempt.id] = cached
     # Always one query, even with nothing to read, so the page's query count stays fixed.
-    turns = session.exec(select(Turn.attempt_id, Turn.overall, Turn.superseded, Turn.scores)
-                         .where(col(Turn.attempt_id).in_([a.id for a in todo] or ["-"]),
-                                col(Turn.superseded).is_(False))).all()
-    by_attempt: dict[str, list] = defaultdict(list)
-    for turn in turns:
-        by_attempt[turn.attempt_id].append(turn)
+    rows = session.exec(_totals(session, criteria, [a.id for a in todo] or ["-"])).all()
+    fresh = {row[0]: _summary(row[1:]) for row in rows}
+    no_turns = AttemptSummary(None, 0, (0.0,) * len(criteria), (0,) * len(criteria))
     if len(_summaries) + len(todo) > MAX_CACHED_SUMMARIES:
         _summaries.clear()  # crude but thread-safe; a refill costs one slow page
     for attempt in todo:
-        found[attempt.id] = summary = _summarise(by_attempt[attempt.id])
+        found[attempt.id] = summary = fresh.get(attempt.id, no_turns)
         if attempt.status == "completed":
-            _summaries[(attempt.id, attempt.finished_at)] = summary
-    return found
+            _summaries[(attempt.id, attempt.finished_at, criteria)] = summary
+    return {attempt.id: found[attempt.id] for attempt in attempts}
 
 
-def _summarise(turns: list) -> AttemptSummary:
-    sums: dict[str, list] = defaultdict(lambda: [0.0, 0])
-    for turn in turns:
-        if turn.scores.get("kind") == "free":
-            for cid, item in turn.scores.get("criteria", {}).items():
-                sums[cid][0] += item["score"]
-                sums[cid][1] += 1
-    return AttemptSummary(attempt_score(turns),
-                          tuple((cid, total, n) for cid, (total, n) in sums.items()))
+# How each database reads the stored scores fastest. PostgreSQL would parse the `json` text
+# again for every value taken from it, so it converts each document to jsonb once.
+_DOCUMENT = {"postgresql": lambda scores: cast(scores, JSONB)}
 
 
-def _means(summaries) -> dict[str, float]:
+def _totals(session: Session, criteria: tuple[str, ...], attempt_ids: list[str]):
+    """Per attempt, added up in the database: scored overalls, free-text turns, criterion scores."""
+    document = _DOCUMENT.get(session.get_bind().dialect.name, lambda scores: scores)
+    live = (select(Turn.attempt_id, Turn.overall, document(Turn.scores).label("doc"))
+            .where(col(Turn.attempt_id).in_(attempt_ids), col(Turn.superseded).is_(False))
+            .offset(0)  # keeps PostgreSQL from folding the conversion into every lookup
+            .subquery())
+    kind = live.c.doc["kind"].as_string()
+    scored = case((kind.in_(SCORED_KINDS), live.c.overall))
+    free = kind == "free"
+    columns = [live.c.attempt_id, func.sum(scored), func.count(scored), func.count(case((free, 1)))]
+    for cid in criteria:
+        score = case((free, live.c.doc[("criteria", cid, "score")].as_float()))
+        columns += [func.sum(score), func.count(score)]
+    return select(*columns).group_by(live.c.attempt_id)
+
+
+def _summary(totals) -> AttemptSummary:
+    total, scored, free, *per_criterion = totals
+    return AttemptSummary(round(total / scored, 4) if scored else None, free,
+                          tuple(t or 0.0 for t in per_criterion[::2]), tuple(per_criterion[1::2]))
+
+
+def _means(summaries, criteria: tuple[str, ...]) -> dict[str, float]:
     """Mean score per criterion over every free-text turn the summaries cover."""
-    sums: dict[str, list] = defaultdict(lambda: [0.0, 0])
+    # Adding 0.0 for an attempt without the criterion leaves every sum exactly as it was.
+    totals, counts = [0.0] * len(criteria), [0] * len(criteria)
     for summary in summaries:
-        for cid, total, n in summary.criteria:
-            sums[cid][0] += total
-            sums[cid][1] += n
-    return {cid: round(total / n, 4) for cid, (total, n) in sums.items()}
+        totals = [a + b for a, b in zip(totals, summary.totals, strict=True)]
+        counts = [a + b for a, b in zip(counts, summary.counts, strict=True)]
+    return {cid: round(total / n, 4)
+            for cid, total, n in zip(criteria, totals, counts, strict=True) if n}
 
 
 def _cells(trainees, assignments, attempts, scores, now) -> dict[tuple[int, int], Cell]:
@@ -160,18 +182,17 @@ def _cell(assignment: Assignment, attempts: list, scores, now) -> Cell:
     return Cell(status, best, len(attempts), latest)
 
 
-def _heatmap(attempts, summaries) -> dict[str, dict[str, float]]:
+def _heatmap(attempts, summaries, criteria) -> dict[str, dict[str, float]]:
     per_scenario: dict[str, list[AttemptSummary]] = defaultdict(list)
     for attempt in attempts:
         per_scenario[attempt.scenario_id].append(summaries[attempt.id])
-    return {sid: means for sid, found in sorted(per_scenario.items())
-            if (means := _means(found))}
+    return {sid: _means(found, criteria) for sid, found in sorted(per_scenario.items())
+            if any(summary.free for summary in found)}
 
 
-def _weakest(summaries, rubric: Rubric) -> list[tuple[str, float]]:
-    means = _means(summaries)
-    return sorted(((cid, means[cid]) for cid in rubric.criterion_ids if cid in means),
-                  key=lambda pair: (pair[1], pair[0]))
+def _weakest(summaries, criteria: tuple[str, ...]) -> list[tuple[str, float]]:
+    means = _means(summaries, criteria)
+    return sorted(means.items(), key=lambda pair: (pair[1], pair[0]))
 
 
 def _trends(attempts, scores) -> dict[int, list[float]]:

@@ -6,12 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import func
+from sqlalchemy.orm import load_only
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from simulator.models import Attempt, Review, Turn, utcnow
 from simulator.rubric import Rubric
 
 LOW_CONFIDENCE = 0.6
+TraineeIds = list[int] | Select  # ids, or a SELECT of them that the database runs itself
 
 
 class ReviewError(ValueError):
@@ -62,8 +65,10 @@ def add_override(
     return review
 
 
-def _unreviewed_unsure(query, trainee_ids: list[int], threshold: float):
+def _unreviewed_unsure(query, trainee_ids: TraineeIds, threshold: float):
     """`query` over turns joined to attempts, kept to the queue's turns."""
+    # superseded and response_text are tested exactly as ix_turn_review_queue's condition is:
+    # SQLite uses a partial index only for a query that repeats its condition word for word.
     reviewed = select(Review.turn_id)
     return (query.join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
             .where(col(Attempt.trainee_id).in_(trainee_ids), col(Turn.superseded).is_(False),
@@ -71,19 +76,31 @@ def _unreviewed_unsure(query, trainee_ids: list[int], threshold: float):
                    col(Turn.id).not_in(reviewed)))
 
 
-def review_queue(*, session: Session, trainee_ids: list[int], limit: int = 50,
+# The queue shows these and nothing else; loading `scores` would decode a large JSON document
+# per row. Reading any other column raises instead of quietly issuing a query per row.
+_QUEUE_COLUMNS = (load_only(Turn.id, Turn.attempt_id, Turn.response_text, Turn.confidence,
+                            Turn.created_at, raiseload=True),
+                  load_only(Attempt.id, Attempt.trainee_id, Attempt.scenario_id, raiseload=True))
+
+
+def review_queue(*, session: Session, trainee_ids: TraineeIds, limit: int = 50,
                  threshold: float = LOW_CONFIDENCE) -> list[tuple[Turn, Attempt]]:
-    """Unreviewed free-text turns the engine was unsure about, oldest first."""
-    if not trainee_ids:
-        return []
-    query = _unreviewed_unsure(select(Turn, Attempt), trainee_ids, threshold)
-    return list(session.exec(query.order_by(col(Turn.created_at), col(Turn.id)).limit(limit)))
+    """Unreviewed free-text turns the engine was unsure about, oldest first (one query).
+
+    `trainee_ids` is a list of ids or a SELECT of them. Only the columns the queue shows are
+    loaded (turn id, attempt, response, confidence and time; attempt id, trainee, scenario).
+    """
+    # Sort and cut only ids, which the index holds; then load the few rows that made the cut.
+    oldest = (_unreviewed_unsure(select(Turn.id), trainee_ids, threshold)
+              .order_by(col(Turn.created_at), col(Turn.id)).limit(limit))
+    query = (select(Turn, Attempt).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
+             .where(col(Turn.id).in_(oldest)).order_by(col(Turn.created_at), col(Turn.id))
+             .options(*_QUEUE_COLUMNS))
+    return [(turn, attempt) for turn, attempt in session.exec(query)]
 
 
-def review_queue_length(*, session: Session, trainee_ids: list[int], cap: int = 200,
+def review_queue_length(*, session: Session, trainee_ids: TraineeIds, cap: int = 200,
                         threshold: float = LOW_CONFIDENCE) -> int:
     """How many turns wait in the queue, counted up to `cap` (no turn is loaded)."""
-    if not trainee_ids:
-        return 0
     waiting = _unreviewed_unsure(select(Turn.id), trainee_ids, threshold).limit(cap).subquery()
     return session.exec(select(func.count()).select_from(waiting)).one()

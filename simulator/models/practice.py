@@ -6,7 +6,17 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Index,
+    Text,
+    UniqueConstraint,
+    and_,
+    column,
+)
 from sqlmodel import Field, SQLModel
 
 from simulator.models.types import UTCDateTime, utcnow
@@ -84,13 +94,21 @@ class Attempt(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+# Turns that still count (not rewound) and were answered in the trainee's own words.
+_LIVE_FREE_TEXT = and_(column("superseded", Boolean).is_(False),
+                      column("response_text", Text).is_not(None))
+
+
 class Turn(SQLModel, table=True):
     """One answered client line. A rewound turn stays, marked superseded, for comparison."""
 
     __table_args__ = (
         UniqueConstraint("attempt_id", "index", name="uq_turn_attempt_index"),
-        # The review queue: an attempt's low-confidence turns without reading every turn row.
-        Index("ix_turn_attempt_confidence", "attempt_id", "confidence"),
+        # The review queue: an attempt's unsure live free-text turns, in the order the queue
+        # sorts them, from the index instead of the large turn rows. Partial, so the database
+        # uses it only for queries that repeat the condition, as the queue's do.
+        Index("ix_turn_review_queue", "attempt_id", "confidence", "created_at", "id",
+              sqlite_where=_LIVE_FREE_TEXT, postgresql_where=_LIVE_FREE_TEXT),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.sql import Select
 from sqlmodel import col, select
 
 from simulator.db import get_session
@@ -18,18 +19,33 @@ def visible_cohorts() -> list[Cohort]:
     """The cohorts the signed-in supervisor supervises (every cohort for an admin)."""
     query = select(Cohort).order_by(col(Cohort.name))
     if current_user.role != "admin":
-        query = query.join(CohortMember, col(CohortMember.cohort_id) == col(Cohort.id)).where(
-            CohortMember.user_id == current_user.id, CohortMember.role == "supervisor")
+        query = query.where(col(Cohort.id).in_(_supervised_cohort_ids()))
     return list(get_session().exec(query).all())
+
+
+def _supervised_cohort_ids() -> Select:
+    """A SELECT of the ids of the cohorts the signed-in user supervises."""
+    return select(CohortMember.cohort_id).where(CohortMember.user_id == current_user.id,
+                                                CohortMember.role == "supervisor")
+
+
+def supervised_trainees() -> Select:
+    """A SELECT of the trainees in the visible cohorts, for the database to run inside a query.
+
+    Saves a round trip and a parameter per trainee (a thousand for an admin) over the list.
+    """
+    query = select(CohortMember.user_id).where(CohortMember.role == "trainee")
+    if current_user.role != "admin":  # an admin sees every cohort, so every cohort's trainees
+        query = query.where(col(CohortMember.cohort_id).in_(_supervised_cohort_ids()))
+    return query
 
 
 def supervised_trainee_ids(cohort_ids: list[int] | None = None) -> list[int]:
     """Trainees in the visible cohorts (optionally only some of them)."""
-    visible = [c.id for c in visible_cohorts()]
-    wanted = [i for i in (cohort_ids or visible) if i in visible]
-    rows = get_session().exec(select(CohortMember.user_id).where(
-        col(CohortMember.cohort_id).in_(wanted or [-1]), CohortMember.role == "trainee")).all()
-    return sorted(set(rows))
+    query = supervised_trainees()
+    if cohort_ids:  # none or an empty list: every visible cohort, as before
+        query = query.where(col(CohortMember.cohort_id).in_(cohort_ids))
+    return sorted(set(get_session().exec(query).all()))
 
 
 def cohort_or_404(cohort_id: int) -> Cohort:

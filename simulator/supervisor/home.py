@@ -14,7 +14,7 @@ from simulator.db import get_session
 from simulator.models import CohortMember
 from simulator.roles import role_required
 from simulator.supervisor import bp
-from simulator.supervisor.access import supervised_trainee_ids, visible_cohorts
+from simulator.supervisor.access import supervised_trainees, visible_cohorts
 
 SUPERVISORS = ("supervisor", "admin")
 
@@ -35,7 +35,7 @@ def home():
     session = get_session()
     cohorts = visible_cohorts()
     sizes = trainee_counts(session, [c.id for c in cohorts])
-    waiting = review_queue_length(session=session, trainee_ids=supervised_trainee_ids())
+    waiting = review_queue_length(session=session, trainee_ids=supervised_trainees())
     return render_template("supervisor/home.html", cohorts=cohorts, sizes=sizes,
                            queue_length=waiting, error=None)
 

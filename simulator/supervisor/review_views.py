@@ -20,7 +20,7 @@ from simulator.roles import role_required
 from simulator.supervisor import bp
 from simulator.supervisor.access import (
     attempt_or_404,
-    supervised_trainee_ids,
+    supervised_trainees,
     turn_or_404,
     visible_cohorts,
 )
@@ -94,7 +94,7 @@ def override(turn_id: int):
 @role_required(*SUPERVISORS)
 def queue():
     """Turns where the engine was least sure, oldest first."""
-    rows = review_queue(session=get_session(), trainee_ids=supervised_trainee_ids())
+    rows = review_queue(session=get_session(), trainee_ids=supervised_trainees())
     return render_template("supervisor/queue.html", rows=rows, library=get_library())
 
 
@@ -103,7 +103,7 @@ def _blind_candidates(session) -> list[Turn]:
     reviewed = select(Review.turn_id)
     rows = session.exec(
         select(Turn).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
-        .where(col(Attempt.trainee_id).in_(supervised_trainee_ids() or [-1]),
+        .where(col(Attempt.trainee_id).in_(supervised_trainees()),
                col(Turn.superseded).is_(False), col(Turn.response_text).is_not(None),
                col(Turn.id).not_in(reviewed))
         .order_by(col(Turn.id)).limit(500)
