@@ -116,9 +116,13 @@ def cohort_name(number: int) -> str:
 
 
 def refresh_statistics(*, session: Session) -> None:
-    """Let PostgreSQL plan with the new row counts now rather than when autovacuum gets to it."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE"))
+    """Let PostgreSQL plan with the new row counts now rather than when autovacuum gets to it,
+    and mark the new rows visible so the review queue can be read from its index alone."""
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        # VACUUM cannot run inside a transaction: its own connection, in autocommit.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
 
 
 def already_seeded(*, session: Session) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -67,3 +68,18 @@ def test_serve_refuses_production_without_a_secret(tmp_path):
 @pytest.fixture(autouse=True)
 def _no_test_db_leak(monkeypatch):
     monkeypatch.delenv("SIMULATOR_ENV", raising=False)
+
+
+def test_a_worker_starts_with_templates_compiled_and_start_up_objects_frozen(app):
+    from simulator.cli.serve import warmed
+
+    try:
+        warmed(app)
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # this test process goes on building apps
+    keys = app.jinja_env.cache.keys()  # (loader, template name) pairs
+    cached = {name for _loader, name in keys}
+    pages = set(app.jinja_env.list_templates(extensions=("html",)))
+    assert "trainee/_play.html" in pages and pages <= cached
+    assert frozen > 10_000

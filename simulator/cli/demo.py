@@ -86,8 +86,8 @@ def _seed_scale(session, trainees: int, turns_per_trainee: int, cohort_size: int
         session.commit()
         if plan.number % 10 == 0 or plan.number == len(plans):
             click.echo(f"  seeded {plan.number}/{len(plans)} cohorts, {total.turns:,} turns")
-    seeding.refresh_statistics(session=session)
     session.commit()
+    seeding.refresh_statistics(session=session)
     _print_scale(total, time.perf_counter() - started)
 
 
