@@ -31,7 +31,8 @@ def pg_bin() -> Path:
     if not found and shutil.which("initdb"):
         return Path(shutil.which("initdb")).parent
     if not found:
-        raise SystemExit("PostgreSQL is not installed (no initdb); install postgresql 15+")
+        raise SystemExit("PostgreSQL is not installed (no initdb): apt-get install -y postgresql "
+                         "(15 or newer), then run the benchmark again")
     return Path(found[-1]).parent
 
 
