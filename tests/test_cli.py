@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlmodel import select
+from sqlalchemy import text
+from sqlmodel import Session, select
 
 from simulator.cli import cli
 from simulator.cli.demo import DEMO_ACCOUNTS, DEMO_COHORT
 from simulator.db import get_engine, make_engine
 from simulator.models import Cohort, CohortMember, User
 from tests.conftest import sign_in
+from tests.helpers import make_user
+from tests.trainee.conftest import answer, start
 
 
 @pytest.fixture
@@ -130,3 +135,51 @@ def test_demo_refuses_production_unless_asked(app_config):
     result = create_app(config).test_cli_runner().invoke(cli, ["demo"])
     assert result.exit_code == 1
     assert "Refusing to create demo accounts with known passwords in production" in result.output
+
+
+@pytest.fixture
+def practised(migrated):
+    """A trainee who has answered one moment, signed in through the web app."""
+    with Session(get_engine(migrated)) as session:
+        email = make_user(session, email="practised@example.org").email
+    client = migrated.test_client()
+    assert sign_in(client, email).status_code == 302
+    answer(client, start(client, "you-must-be-sick-of-me"), {"response": "That sounds lonely."})
+    return migrated, email
+
+
+def test_users_export_writes_everything_stored_about_one_person(practised):
+    app, email = practised
+    result = app.test_cli_runner().invoke(cli, ["users", "export", email.upper()])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["account"]["email"] == email
+    assert [t["response"] for t in data["attempts"][0]["turns"]] == ["That sounds lonely."]
+    missing = app.test_cli_runner().invoke(cli, ["users", "export", "nobody@example.org"])
+    assert missing.exit_code == 1
+    assert "No account has the email nobody@example.org." in missing.output
+
+
+def test_users_delete_asks_first_then_removes_the_account_and_its_practice(practised):
+    app, email = practised
+    runner = app.test_cli_runner()
+    kept = runner.invoke(cli, ["users", "delete", email], input="n\n")
+    assert kept.exit_code == 1 and "Aborted" in kept.output
+    assert sign_in(app.test_client(), email).status_code == 302
+    done = runner.invoke(cli, ["users", "delete", email, "--yes"])
+    assert done.exit_code == 0, done.output
+    assert done.output == f"Deleted {email}: 1 attempt, 1 turn and 0 reviews of their turns.\n"
+    assert sign_in(app.test_client(), email).status_code == 401
+    with get_engine(app).connect() as connection:
+        left = connection.execute(text("SELECT count(*) FROM attempt")).scalar()
+    assert left == 0
+
+
+def test_users_delete_refuses_the_last_admin(migrated):
+    runner = migrated.test_cli_runner()
+    runner.invoke(cli, ["users", "add", "boss@example.org", "--role", "admin",
+                        "--password-stdin"], input="a long enough password\n")
+    refused = runner.invoke(cli, ["users", "delete", "boss@example.org", "--yes"])
+    assert refused.exit_code == 1
+    assert "This is the only active admin account." in refused.output
+    assert "boss@example.org" in runner.invoke(cli, ["users", "list"]).output

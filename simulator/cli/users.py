@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -12,7 +13,8 @@ from simulator.audit import record
 from simulator.cli.common import require_schema
 from simulator.db import get_session
 from simulator.models import ROLES, User
-from simulator.users import UserError, create_user
+from simulator.privacy import AccountDeletionRefused, delete_account, export_user_data
+from simulator.users import UserError, create_user, find_user, normalise_email
 
 
 @click.group(cls=AppGroup)
@@ -60,3 +62,52 @@ def list_users() -> None:
     for user in rows:
         state = "" if user.active else "  (inactive)"
         click.echo(f"{user.email:<{width}}  {user.role:<10}  {user.name}{state}")
+
+
+def _user_or_fail(email: str) -> User:
+    user = find_user(session=get_session(), email=email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {normalise_email(email)}.")
+    return user
+
+
+@users.command("export")
+@click.argument("email")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file (default: standard output).")
+def export(email: str, output) -> None:
+    """Everything stored about one person, as JSON (for a data-access request)."""
+    require_schema()
+    session = get_session()
+    user = _user_or_fail(email)
+    json.dump(export_user_data(session=session, user=user), output, indent=2, ensure_ascii=False)
+    output.write("\n")
+    record(session, actor_id=None, action="account.export", object_type="user",
+           object_id=str(user.id), via="cli")
+    session.commit()
+
+
+@users.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(email: str, yes: bool) -> None:
+    """Delete an account with its attempts, turns and reflections (an erasure request)."""
+    require_schema()
+    session = get_session()
+    user = _user_or_fail(email)
+    if not yes:
+        click.confirm(f"Delete {user.role} {user.email} and everything they practised? "
+                      "This cannot be undone", abort=True)
+    address = user.email
+    try:
+        summary = delete_account(session=session, user=user, actor_id=None)
+    except AccountDeletionRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    session.commit()
+    click.echo(f"Deleted {address}: {_count(summary.attempts, 'attempt')}, "
+               f"{_count(summary.turns, 'turn')} and "
+               f"{_count(summary.reviews_of_their_turns, 'review')} of their turns.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
