@@ -53,7 +53,7 @@ def warmed(app):
     """The app ready for its first request: templates compiled, start-up objects out of the GC.
 
     Compiling every template now spares the first visitor of each page 100-250 ms. Freezing
-    moves the ~120,000 objects that live as long as the worker (modules, routes, scenarios,
+    moves the ~100,000 objects that live as long as the worker (modules, routes, scenarios,
     compiled templates) out of the collector's reach, so a full collection no longer walks
     them: measured, that removed 100 ms pauses every 15-20 large pages.
     """
