@@ -14,7 +14,8 @@ from flask import Flask, current_app, g
 from sqlmodel import col, select
 
 from simulator.db import get_session
-from simulator.models import ScenarioSnapshot
+from simulator.models import Attempt, ScenarioSnapshot
+from simulator.practice.snapshots import scenario_for
 from simulator.scenarios.library import Library, load_library, load_scenario_text
 from simulator.scenarios.model import Scenario
 
@@ -53,6 +54,15 @@ def init_app(app: Flask) -> None:
 def shipped_library(app: Flask | None = None) -> Library:
     """The scenarios and rubrics loaded from files (no uploads)."""
     return (app or current_app).extensions["simulator.library"]
+
+
+def pinned_scenario(attempt: Attempt) -> Scenario:
+    """The scenario exactly as the attempt was played (raises SnapshotUnreadable).
+
+    Attempts are pinned by content hash, so the uploads list is never needed: a shipped file
+    with that hash, or else the stored snapshot (uploads included), is that version.
+    """
+    return scenario_for(session=get_session(), attempt=attempt, library=shipped_library())
 
 
 def get_library() -> Library:

@@ -12,10 +12,9 @@ from simulator.audit import record
 from simulator.courses.agreement import agreement_by_criterion
 from simulator.courses.reviews import ReviewError, add_override, history_for, review_queue
 from simulator.db import get_session
-from simulator.library import get_library
+from simulator.library import get_library, pinned_scenario
 from simulator.models import Attempt, Review, Turn, User
 from simulator.practice.attempts import turns_of
-from simulator.practice.snapshots import scenario_for
 from simulator.roles import role_required
 from simulator.supervisor import bp
 from simulator.supervisor.access import (
@@ -34,7 +33,7 @@ BLIND_SAMPLE = 10
 def _review_context(attempt_id: str) -> dict:
     session = get_session()
     attempt = attempt_or_404(attempt_id)
-    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    scenario = pinned_scenario(attempt)
     turns = turns_of(session=session, attempt_id=attempt.id)
     record(session, actor_id=current_user.id, action="transcript.view", object_type="attempt",
            object_id=attempt.id)
@@ -65,7 +64,7 @@ def override(turn_id: int):
     """Record a new version of one criterion's level on one turn."""
     turn, attempt = turn_or_404(turn_id)
     session = get_session()
-    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    scenario = pinned_scenario(attempt)
     level = request.form.get("level", "")
     try:
         review_row = add_override(
@@ -123,7 +122,7 @@ def blind():
         return render_template("supervisor/blind.html", turn=None, remaining=0)
     turn = sample[0]
     attempt = session.get(Attempt, turn.attempt_id)
-    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    scenario = pinned_scenario(attempt)
     return render_template("supervisor/blind.html", turn=turn, scenario=scenario,
                            remaining=len(sample), error=None)
 
@@ -134,7 +133,7 @@ def blind_rate(turn_id: int):
     """Store blind ratings for every criterion the supervisor rated on this turn."""
     turn, attempt = turn_or_404(turn_id)
     session = get_session()
-    scenario = scenario_for(session=session, attempt=attempt, library=get_library())
+    scenario = pinned_scenario(attempt)
     rated = [(cid, request.form.get(f"level_{cid}", "")) for cid in scenario.rubric.criterion_ids]
     rated = [(cid, form_int(level)) for cid, level in rated]
     rated = [(cid, level) for cid, level in rated if level is not None]

@@ -6,10 +6,10 @@ from flask import abort
 from flask_login import current_user
 
 from simulator.db import get_session
-from simulator.library import get_library, shipped_library
+from simulator.library import get_library, pinned_scenario
 from simulator.models import Attempt
 from simulator.practice.attempts import find_own_attempt
-from simulator.practice.snapshots import SnapshotUnreadable, scenario_for
+from simulator.practice.snapshots import SnapshotUnreadable
 from simulator.scenarios.model import Scenario
 
 
@@ -19,8 +19,8 @@ def own_attempt_or_404(attempt_id: str) -> tuple[Attempt, Scenario]:
     attempt = find_own_attempt(session=session, attempt_id=attempt_id, trainee_id=current_user.id)
     if attempt is None:
         abort(404)
-    try:  # pinned by content hash: uploads need no lookup (their snapshot is that version)
-        return attempt, scenario_for(session=session, attempt=attempt, library=shipped_library())
+    try:
+        return attempt, pinned_scenario(attempt)
     except SnapshotUnreadable:
         abort(500)
 
