@@ -27,6 +27,7 @@ from simulator.courses.tokens import DEFAULT_TTL
 from simulator.db import get_session
 from simulator.models import Cohort
 from simulator.users import UserError
+from simulator.wording import plural
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -34,10 +35,6 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 @click.group(cls=AppGroup)
 def cohorts() -> None:
     """Manage cohorts and import rosters."""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @cohorts.command("create")
@@ -71,7 +68,7 @@ def list_command() -> None:
         return
     width = max(len(s.cohort.name) for s in summaries)
     for s in summaries:
-        counts = f"{_plural(s.trainees, 'trainee')}, {_plural(s.supervisors, 'supervisor')}"
+        counts = f"{plural(s.trainees, 'trainee')}, {plural(s.supervisors, 'supervisor')}"
         click.echo(f"{s.cohort.id:>4}  {s.cohort.name:<{width}}  {counts}")
 
 
@@ -91,15 +88,15 @@ def _check_base_url(_ctx, _param, value: str) -> str:
 def _report_problems(source: str, preview: RosterPreview, skip_invalid: bool) -> None:
     for problem in preview.problems:
         click.echo(problem.located(source), err=True)
-    good = _plural(len(preview.rows), "good row")
+    good = plural(len(preview.rows), "good row")
     if not preview.rows:
         raise click.ClickException("Nothing imported: the roster has no good rows.")
     if not skip_invalid:
         raise click.ClickException(
-            f"Nothing imported: {_plural(len(preview.problems), 'problem')}. Fix the file, or "
+            f"Nothing imported: {plural(len(preview.problems), 'problem')}. Fix the file, or "
             f"pass --skip-invalid to import the {good} and skip the rest."
         )
-    click.echo(f"Skipping {_plural(len(preview.bad_lines), 'bad row')}.", err=True)
+    click.echo(f"Skipping {plural(len(preview.bad_lines), 'bad row')}.", err=True)
 
 
 def _print_links(links: list[IssuedLink], base_url: str) -> None:
@@ -137,7 +134,7 @@ def import_command(cohort_ref: str, roster: Path, skip_invalid: bool, base_url: 
         raise click.ClickException(f"Nothing imported: {error}") from None
     session.commit()
     added = len(preview.rows) - len(links)
-    click.echo(f"Imported {_plural(len(preview.rows), 'row')} into '{cohort.name}': "
-               f"{_plural(len(links), 'new account')} created, "
-               f"{_plural(added, 'existing account')} added.")
+    click.echo(f"Imported {plural(len(preview.rows), 'row')} into '{cohort.name}': "
+               f"{plural(len(links), 'new account')} created, "
+               f"{plural(added, 'existing account')} added.")
     _print_links(links, base_url)

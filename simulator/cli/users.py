@@ -15,6 +15,7 @@ from simulator.db import get_session
 from simulator.models import ROLES, User
 from simulator.privacy import AccountDeletionRefused, delete_account, export_user_data
 from simulator.users import UserError, create_user, find_user, normalise_email
+from simulator.wording import plural
 
 
 @click.group(cls=AppGroup)
@@ -104,10 +105,7 @@ def delete(email: str, yes: bool) -> None:
     except AccountDeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
     session.commit()
-    click.echo(f"Deleted {address}: {_count(summary.attempts, 'attempt')}, "
-               f"{_count(summary.turns, 'turn')} and "
-               f"{_count(summary.reviews_of_their_turns, 'review')} of their turns.")
+    click.echo(f"Deleted {address}: {plural(summary.attempts, 'attempt')}, "
+               f"{plural(summary.turns, 'turn')} and "
+               f"{plural(summary.reviews_of_their_turns, 'review')} of their turns.")
 
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

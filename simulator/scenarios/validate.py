@@ -17,6 +17,7 @@ from simulator.scenarios.library import (
 from simulator.scenarios.model import Scenario
 from simulator.scenarios.problems import Problem, Reporter, count
 from simulator.scenarios.self_test import check_exemplars, find_scorer
+from simulator.wording import plural
 
 
 @dataclass
@@ -48,8 +49,8 @@ class Report:
         errors, warnings = self.counts()
         scenarios = sum(1 for f in self.files if f.kind == "scenario")
         rubrics = len(self.files) - scenarios
-        return (f"{_plural(scenarios, 'scenario')}, {_plural(rubrics, 'rubric')}: "
-                f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        return (f"{plural(scenarios, 'scenario')}, {plural(rubrics, 'rubric')}: "
+                f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
 
     def as_dict(self) -> dict[str, object]:
         """The `--format json` shape."""
@@ -61,10 +62,6 @@ class Report:
             "warnings": warnings,
             "notes": self.notes,
         }
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
