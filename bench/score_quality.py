@@ -48,7 +48,8 @@ def corpus_report() -> None:
         positives = [positive(item, label) for label in labels]
         rows.append((item, sum(positives), auroc(scores, positives), spearman(scores, labels)))
     print(f"corpus test split: {len(corpus.test)} responses, "
-          f"{len({e.client for e in corpus.test})} client moments (model: {load_model().source})")
+          f"{len({e.client for e in corpus.test})} client moments "
+          f"(weights sha256 {load_model().checksum[:12]})")
     print(table(("item", "positives", "AUROC", "Spearman"), rows))
 
 

@@ -224,7 +224,7 @@ def jittered(turn: PlayedTurn, rubric: Rubric, rng: random.Random) -> tuple[dict
             stored.update(score=score, level=level.level, label=level.label,
                           feedback=level.feedback)
             moved[item_id] = score
-    overall = rubric.overall(values["criteria"], values["flags"])
+    overall = rubric.overall(values["criteria"], values["flags"], scores.get("needs"))
     confidence = round(min(1.0, max(0.0, turn.confidence + rng.uniform(-0.25, 0.1))), 4)
     scores.update(overall=overall, confidence=confidence)
     return scores, overall, confidence

@@ -13,6 +13,7 @@ def test_healthz_reports_database_and_scenarios(client, app):
         "status": "ok",
         "database": "ok",
         "scenarios": len(shipped_library(app).scenarios),
+        "scorer": "ok",
     }
     assert response.get_json()["scenarios"] >= 1
 
@@ -37,8 +38,21 @@ def test_healthz_names_the_scenarios_when_none_loaded(app_config, tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {
-        "status": "error", "database": "ok", "scenarios": 0, "failing": "scenarios",
+        "status": "error", "database": "ok", "scenarios": 0, "scorer": "ok",
+        "failing": "scenarios",
     }
+
+
+def test_healthz_names_the_scorer_when_its_weights_do_not_load(client, monkeypatch, tmp_path):
+    from simulator.scoring import model
+
+    broken = tmp_path / "weights.json"
+    broken.write_text('{"version": 1, "items": {"reflection": {"bias": "x"', encoding="utf-8")
+    monkeypatch.setattr(model, "WEIGHTS_PATH", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert (body["status"], body["failing"], body["scorer"]) == ("error", "scorer", "failing")
 
 
 def _broken_engine():

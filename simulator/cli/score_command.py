@@ -14,6 +14,7 @@ from typing import IO
 import click
 
 from simulator.resources import scenarios_dir
+from simulator.rubric import SIGNS_MIN
 from simulator.scenarios import load_rubric_file
 from simulator.scoring import ScoreResult, score_response
 from simulator.scoring.engine import merge_spans
@@ -163,12 +164,17 @@ def render_report(rubric, response: str, result: ScoreResult, *, bold: bool = Fa
     for heading, scores in (("Criteria", result.criteria), ("Flags", result.flags)):
         lines.append(f"{heading}:")
         for item_id, score in scores.items():
-            name = rubric.item(item_id).name
-            lines.append(f"  {name:<20} {score.score:.2f}  {score.label}")
-            # below the first level the words are weak signs, not evidence worth a trainee's time
-            quotes = "; ".join(f'"{q}"' for q in score.quotes(response)) if score.level else ""
+            item = rubric.item(item_id)
+            shown = item.shown(score.score, bool(score.evidence))
+            label, feedback = (shown.label, shown.feedback) if shown else (score.label,
+                                                                           score.feedback)
+            lines.append(f"  {item.name:<20} {score.score:.2f}  {label}")
+            # below the first level the words are weak signs, not evidence worth a trainee's
+            # time, except for a flag's "some signs": those words are the point
+            quoted = score.level or (shown is not None and shown.min == SIGNS_MIN)
+            quotes = "; ".join(f'"{q}"' for q in score.quotes(response)) if quoted else ""
             lines.append(f"    evidence: {quotes or '(none)'}")
-            lines.append(f"    feedback: {' '.join(score.feedback.split())}")
+            lines.append(f"    feedback: {' '.join(feedback.split())}")
         lines.append("")
     lines.append(f"Overall: {result.overall:.2f}   Confidence: {result.confidence:.2f}")
     return "\n".join(lines)

@@ -7,15 +7,16 @@ only reads through the session it is given; nothing here imports Flask or commit
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from simulator.models import Attempt, CohortMember, Review, Turn
 from simulator.rubric import Rubric, RubricItem
+from simulator.scoring.metrics import Pair, confusion_table, quadratic_weighted_kappa
 
-Pair = tuple[int, int]  # (engine level, supervisor level)
+__all__ = ["AgreementRow", "Pair", "agreement_by_criterion", "confusion_table",
+           "quadratic_weighted_kappa"]
 
 
 @dataclass(frozen=True)
@@ -26,48 +27,6 @@ class AgreementRow:
     n: int
     kappa: float | None
     table: list[list[int]]  # rows: engine level, columns: supervisor level (rubric order)
-
-
-def _positions(levels: Sequence[int]) -> dict[int, int]:
-    ordered = sorted(levels)
-    if len(set(ordered)) != len(ordered):
-        raise ValueError(f"levels repeat: {list(levels)}")
-    return {level: i for i, level in enumerate(ordered)}
-
-
-def confusion_table(pairs: Sequence[Pair], levels: Sequence[int]) -> list[list[int]]:
-    """Counts of each (engine, supervisor) level pair; rows engine, columns supervisor."""
-    where = _positions(levels)
-    table = [[0] * len(where) for _ in where]
-    for engine, supervisor in pairs:
-        if engine not in where or supervisor not in where:
-            raise ValueError(f"pair {(engine, supervisor)} has a level outside {sorted(where)}")
-        table[where[engine]][where[supervisor]] += 1
-    return table
-
-
-def quadratic_weighted_kappa(pairs: Sequence[Pair], levels: Sequence[int]) -> float | None:
-    """Cohen's kappa with quadratic weights over ordered levels; 1 = perfect, 0 = chance.
-
-    Returns None when kappa is undefined: no pairs, fewer than two levels, or zero expected
-    disagreement (both raters put every pair on the same single level, so chance agreement
-    is already perfect and there is nothing to correct for).
-    """
-    if not pairs or len(levels) < 2:
-        return None
-    table = confusion_table(pairs, levels)
-    k, n = len(table), len(pairs)
-    rows = [sum(row) for row in table]
-    columns = [sum(row[j] for row in table) for j in range(k)]
-    observed = expected = 0.0
-    for i in range(k):
-        for j in range(k):
-            weight = (i - j) ** 2 / (k - 1) ** 2
-            observed += weight * table[i][j] / n
-            expected += weight * rows[i] * columns[j] / n**2
-    if expected == 0:
-        return None
-    return 1.0 - observed / expected
 
 
 def agreement_by_criterion(

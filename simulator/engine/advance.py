@@ -49,4 +49,5 @@ def choice_measures(scenario: Scenario, node: ClientNode | str,
     rubric = scenario.rubric
     criteria = {cid: choice.scores.get(cid, 0.0) for cid in rubric.criterion_ids}
     flags = {fid: choice.scores.get(fid, 0.0) for fid in rubric.flag_ids}
-    return {**criteria, **flags, "overall": rubric.overall(criteria, flags)}
+    needs = scenario.needs_of(_client_node(scenario, node))
+    return {**criteria, **flags, "overall": rubric.overall(criteria, flags, needs)}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
 from simulator.main import bp
+from simulator.scoring.model import ScorerUnavailable
 
+log = logging.getLogger(__name__)
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
     403: ("Not allowed", "Your account cannot open this page."),
@@ -15,6 +19,9 @@ MESSAGES = {
     413: ("Too large", "What you sent is larger than this site accepts."),
     429: ("Please wait", "Too many attempts in a short time. Wait a minute, then try again."),
     500: ("Something went wrong", "The error has been logged. Please try again in a moment."),
+    503: ("Scoring is unavailable", "The scorer could not load, so answers cannot be scored "
+                                    "right now. Nothing you wrote was stored as a turn; the "
+                                    "site's administrator has been told (see /healthz)."),
 }
 
 
@@ -39,6 +46,13 @@ def too_many(error):
         message = "Too many sign-in attempts. Please wait a minute before trying again."
         return render_template("auth/login.html", form=LoginForm(), error=message), 429
     return _page(429)
+
+
+@bp.app_errorhandler(ScorerUnavailable)
+def scorer_unavailable(error: ScorerUnavailable):
+    """The scorer's weights did not load: say so plainly instead of scoring with anything else."""
+    log.error("scoring refused: %s", error)
+    return _page(503)
 
 
 def _register_plain() -> None:

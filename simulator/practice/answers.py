@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from simulator.engine import choice_measures, score_notice
@@ -53,21 +54,32 @@ def check_answer(node: ClientNode, answer: Answer) -> None:
                             "shorten it to what you would say aloud in one turn.")
 
 
-def score_answer(scenario: Scenario, node: ClientNode, answer: Answer) -> Scored:
-    """Score a checked answer against the scenario's rubric."""
+def score_answer(scenario: Scenario, node: ClientNode, answer: Answer,
+                 earlier: Sequence[str] = ()) -> Scored:
+    """Score a checked answer against the scenario's rubric, this moment's `about` and needs,
+    and the trainee's `earlier` answers in the attempt (a repeat earns nothing twice)."""
     if answer.choice is not None and node.respond in ("choice", "both"):
         return _score_choice(scenario, node, answer.choice)
+    needs = scenario.needs_of(node)
     result = score_response(
         client=node.say, response=answer.response.strip(), rubric=scenario.rubric,
-        indicators=node.indicators or None,
-        exemplars=_exemplars(node),
+        indicators=node.indicators or None, exemplars=_exemplars(node), about=node.about,
+        shown=moment_setting(scenario, node), needs=needs, earlier=earlier,
     )
-    stored = {"kind": "free", **result.to_json()}
+    stored = {"kind": "free", **result.to_json(), "needs": list(needs)}
     for group, items in (("criteria", result.criteria), ("flags", result.flags)):
         for item_id, item in items.items():
             stored[group][item_id].update(level=item.level, label=item.label,
                                           feedback=item.feedback)
     return Scored(result.measures(), stored)
+
+
+def moment_setting(scenario: Scenario, node: ClientNode) -> str:
+    """What the client shows and feels at this node (cue, inner) and the story so far (the
+    client's background, context and history): the things a specific answer can name."""
+    client = scenario.client
+    return " ".join(part for part in (node.cue, node.inner, client.background, client.context,
+                                      client.history) if part)
 
 
 def _exemplars(node: ClientNode) -> dict | None:
@@ -80,6 +92,7 @@ def _score_choice(scenario: Scenario, node: ClientNode, index: int) -> Scored:
     measures = choice_measures(scenario, node, index)
     rubric: Rubric = scenario.rubric
     stored = {"kind": "choice", "choice_feedback": node.choices[index].feedback,
+              "needs": list(scenario.needs_of(node)),
               "overall": measures["overall"], "confidence": 1.0, "criteria": {}, "flags": {}}
     for group, items in (("criteria", rubric.criteria), ("flags", rubric.flags)):
         for item in items:

@@ -8,7 +8,6 @@ from simulator.scenarios.model import ClientNode, Scenario
 from simulator.scoring import score_response
 
 STRENGTH_LEVEL = 2
-FLAG_THRESHOLD = 0.5
 MAX_STRENGTHS = 2
 
 
@@ -73,11 +72,15 @@ def _miss(scenario: Scenario, node: ClientNode, criteria: dict,
 
 
 def _flag(rubric, flags: dict, response: str | None) -> Point | None:
-    fired = [fid for fid, item in flags.items() if item["score"] >= FLAG_THRESHOLD]
+    """The strongest flag shown to a person (present, or "some signs of" with its words)."""
+    shown = {fid: rubric.item(fid).shown(item["score"], bool(item.get("evidence")))
+             for fid, item in flags.items() if fid in rubric.flag_ids}
+    fired = [fid for fid, level in shown.items() if level is not None]
     if not fired:
         return None
     fid = max(sorted(fired), key=lambda f: flags[f]["score"])
-    return _point(rubric.item(fid), flags[fid], response)
+    point = _point(rubric.item(fid), flags[fid], response)
+    return Point(point.item_id, point.name, shown[fid].label, shown[fid].feedback, point.quotes)
 
 
 # Keyed by content hash: a scenario version never changes, so neither does its model answer.

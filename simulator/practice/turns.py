@@ -19,6 +19,11 @@ _TURNS, _ATTEMPTS = Turn.__table__, Attempt.__table__
 _NEXT_INDEX = select(func.max(_TURNS.c.index)).where(_TURNS.c.attempt_id == bindparam("a_id"))
 _INSERT_TURN = _TURNS.insert().returning(_TURNS.c.id)
 # The SET clause comes from the other parameters' names (columns of `attempt`).
+# The trainee's live answers at other moments of this attempt (a repeat earns credit once).
+_EARLIER = select(_TURNS.c.response_text).where(
+    _TURNS.c.attempt_id == bindparam("a_id"), _TURNS.c.superseded.is_(False),
+    _TURNS.c.node_id != bindparam("a_node"), _TURNS.c.response_text.is_not(None),
+).order_by(_TURNS.c.index)
 _MOVE_ATTEMPT = _ATTEMPTS.update().where(_ATTEMPTS.c.id == bindparam("a_id"),
                                          _ATTEMPTS.c.current_node == bindparam("a_node"),
                                          _ATTEMPTS.c.status == bindparam("a_status"))
@@ -56,7 +61,7 @@ def submit_turn(
     node = scenario.node(attempt.current_node)
     assert isinstance(node, ClientNode)
     check_answer(node, answer)
-    scored = score_answer(scenario, node, answer)
+    scored = score_answer(scenario, node, answer, _earlier_answers(session, attempt, node.id))
     state = AllianceState(attempt.salience, attempt.direction)
     step = advance(scenario, node.id, scored.measures, state, choice_index=_choice(node, answer))
     row = {  # every column of a turn but its id, which the database assigns
@@ -72,6 +77,11 @@ def submit_turn(
     _move_from(session, attempt, node.id, **_moved(scenario, step.next_node, step.alliance))
     _commit_once(session)
     return turn_id
+
+
+def _earlier_answers(session: Session, attempt: Attempt, node_id: str) -> list[str]:
+    rows = session.connection().execute(_EARLIER, {"a_id": attempt.id, "a_node": node_id})
+    return [text for (text,) in rows]
 
 
 def _choice(node: ClientNode, answer: Answer) -> int | None:

@@ -77,6 +77,8 @@ def build_node(nid: str, raw: dict) -> Node:
                             tuple(map(_text, exemplars["weak"]))) if exemplars else None,
         choices=tuple(Choice(_text(c["text"]), {k: float(v) for k, v in c["scores"].items()},
                              _text(c["feedback"]), c.get("goto")) for c in raw.get("choices", [])),
+        about=tuple(phrase.strip() for phrase in raw.get("about", ())),
+        needs=tuple(raw.get("needs", ())),
     )
 
 

@@ -75,7 +75,7 @@ def check_rubric_bytes(data: bytes, *, name: str) -> Checked:
         raw = _load_mapping(checked, data)
         if raw is None:
             return
-        ctx = Ctx(checked.reporter, extra={"stem": PurePath(name).stem})
+        ctx = Ctx(checked.reporter, extra={"stem": PurePath(name).stem, "document": raw})
         RUBRIC.check(ctx, raw, ())
         if not checked.reporter.has_errors:
             checked.result = build_rubric(raw)
@@ -100,6 +100,7 @@ def check_scenario_bytes(data: bytes, *, name: str, rubrics: Mapping[str, Rubric
                   rubric_ids=(*rubric.criterion_ids, *rubric.flag_ids)
                   if isinstance(rubric, Rubric) else None,
                   extra={"stem": PurePath(name).stem,
+                         "criteria": rubric.criterion_ids if isinstance(rubric, Rubric) else None,
                          "rubric_problem": rubric if isinstance(rubric, str) else None})
         SCENARIO.check(ctx, raw, ())
         check_graph(ctx, raw)

@@ -64,6 +64,8 @@ class ClientNode:
     notice: Notice | None = None
     indicators: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exemplars: Exemplars | None = None
+    about: tuple[str, ...] = ()  # what this rupture is about, in words a specific answer names
+    needs: tuple[str, ...] = ()  # the criteria that repair this moment; () = the family default
     choices: tuple[Choice, ...] = ()
 
     @property
@@ -155,6 +157,10 @@ class Scenario:
     def node(self, node_id: str) -> Node:
         """The node with this id (KeyError if none)."""
         return self.nodes[node_id]
+
+    def needs_of(self, node: ClientNode) -> tuple[str, ...]:
+        """The criteria this moment needs: the node's own list, else its rupture family's."""
+        return self.rubric.needs_for(self.rupture, node.needs)
 
     @property
     def client_nodes(self) -> dict[str, ClientNode]:

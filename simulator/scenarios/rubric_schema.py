@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from simulator.rubric import DEFAULT_PENALTY, DEFAULT_WEIGHT, Level, Rubric, RubricItem
-from simulator.scenarios.problems import KeyPath
+from simulator.rubric import DEFAULT_PENALTY, Level, Rubric, RubricItem
+from simulator.scenarios.problems import KeyPath, suggest
 from simulator.scenarios.schema import ID_HINT, ID_PATTERN
-from simulator.scenarios.specs import Ctx, Field, ListOf, Number, Struct, Text
+from simulator.scenarios.specs import Ctx, Custom, Field, ListOf, MapOf, Number, Struct, Text
+from simulator.scenarios.vocabulary import RUPTURE_TYPES
 
 ITEM_ID_PATTERN = r"[a-z0-9_]+"
 ITEM_ID_HINT = "made of lowercase letters, digits and underscores"
@@ -14,7 +15,8 @@ REQUIRED_IDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "repair-core": (
         ("reflection", "validation", "exploration", "ownership", "metacommunication",
          "collaboration"),
-        ("advice", "defensiveness", "dismissing", "blame", "self_focus"),
+        ("advice", "defensiveness", "dismissing", "blame", "self_focus", "contradicting",
+         "formulaic"),
     ),
 }
 
@@ -51,8 +53,7 @@ _ITEM_FIELDS = {
     "source": Field(Text()),
     "levels": Field(ListOf(LEVEL, min_items=2, max_items=5)),
 }
-CRITERION = Struct({**_ITEM_FIELDS, "weight": Field(Number(0, 10), required=False)},
-                   rules=(_levels_ascend,))
+CRITERION = Struct(_ITEM_FIELDS, rules=(_levels_ascend,))
 FLAG = Struct({**_ITEM_FIELDS, "penalty": Field(Number(0, 1), required=False)},
               rules=(_levels_ascend,))
 
@@ -84,6 +85,26 @@ def _required_ids(ctx: Ctx, rubric: dict, path: KeyPath) -> None:
                                   f"{', '.join(missing)} (missing)", at_key=True)
 
 
+def _family(ctx: Ctx, key: str, path: KeyPath) -> bool:
+    if key in RUPTURE_TYPES:
+        return True
+    ctx.error(path, f"'{key}' is not a rupture family{suggest(key, RUPTURE_TYPES)}",
+              at_key=True)
+    return False
+
+
+def _criterion_of_rubric(ctx: Ctx, value: object, path: KeyPath) -> bool:
+    """An id of one of this rubric's own criteria (read from the document being checked)."""
+    if not Text().check(ctx, value, path):
+        return False
+    known = tuple(c.get("id") for c in ctx.extra.get("document", {}).get("criteria", [])
+                  if isinstance(c, dict))
+    if value in known:
+        return True
+    ctx.error(path, f"'{value}' is not a criterion of this rubric{suggest(value, known)}")
+    return False
+
+
 def _id_matches_file(ctx: Ctx, rubric: dict, path: KeyPath) -> None:
     stem, value = ctx.extra.get("stem"), rubric.get("id")
     if stem and isinstance(value, str) and value != stem:
@@ -96,6 +117,8 @@ RUBRIC = Struct({
     "description": Field(Text()),
     "criteria": Field(ListOf(CRITERION, min_items=1)),
     "flags": Field(ListOf(FLAG)),
+    "needs": Field(MapOf(ListOf(Custom(_criterion_of_rubric), min_items=1, max_items=4),
+                         key=_family), required=False),
 }, rules=(_ids_unique, _required_ids, _id_matches_file))
 
 
@@ -107,7 +130,6 @@ def build_rubric(data: dict) -> Rubric:
         return RubricItem(
             id=raw["id"], kind=kind, name=raw["name"], description=raw["description"].strip(),
             source=raw["source"], levels=levels,
-            weight=float(raw.get("weight", DEFAULT_WEIGHT)),
             penalty=float(raw.get("penalty", DEFAULT_PENALTY)),
         )
 
@@ -115,4 +137,5 @@ def build_rubric(data: dict) -> Rubric:
         id=data["id"], name=data["name"], description=data["description"].strip(),
         criteria=tuple(item(c, "criterion") for c in data["criteria"]),
         flags=tuple(item(f, "flag") for f in data["flags"]),
+        needs={family: tuple(ids) for family, ids in data.get("needs", {}).items()},
     )

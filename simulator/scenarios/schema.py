@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from simulator.scenarios.conditions import check_condition
@@ -16,6 +17,7 @@ from simulator.scenarios.specs import (
     Number,
     OneOf,
     OneOrList,
+    Spec,
     Struct,
     Text,
     Variant,
@@ -33,6 +35,7 @@ from simulator.scenarios.vocabulary import (
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_HINT = "lowercase-with-hyphens (letters, digits and single hyphens)"
+ABOUT_MAX_CHARS = 60
 
 
 def _marker(ctx: Ctx, value: Any, path: KeyPath) -> bool:
@@ -61,6 +64,50 @@ def _rubric_key(ctx: Ctx, key: str, path: KeyPath) -> bool:
         return True
     ctx.error(path, f"unknown rubric id '{key}'{suggest(key, ctx.rubric_ids)}", at_key=True)
     return False
+
+
+def _criterion(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    """A criterion id of the scenario's rubric (flags are not moves a moment needs)."""
+    if not Text().check(ctx, value, path):
+        return False
+    known = ctx.extra.get("criteria")
+    if known is None or value in known:
+        return True
+    ctx.error(path, f"'{value}' is not a criterion of the rubric{suggest(value, known)}")
+    return False
+
+
+def _unique(ctx: Ctx, value: Any, path: KeyPath) -> None:
+    """Report repeated entries of a list (the second and later ones)."""
+    seen: set = set()
+    for i, item in enumerate(value if isinstance(value, list) else ()):
+        key = item.strip().lower() if isinstance(item, str) else item
+        if key in seen:
+            ctx.error((*path, i), f"'{item}' is listed twice")
+        seen.add(key)
+
+
+def _about_phrase(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    """A short phrase naming what the rupture is about (what a specific answer would name)."""
+    if not Text().check(ctx, value, path):
+        return False
+    if len(value) > ABOUT_MAX_CHARS:
+        ctx.error(path, f"{len(value)} characters; keep each phrase to {ABOUT_MAX_CHARS} "
+                        "(a few words a trainee might type)")
+        return False
+    if not re.search(r"[A-Za-z]", value):
+        ctx.error(path, f"'{value}' names nothing a trainee could type (needs a word)")
+        return False
+    return True
+
+
+def _distinct(spec: Spec) -> Custom:
+    """The list spec, plus no entry listed twice."""
+    def check(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+        ok = spec.check(ctx, value, path)
+        _unique(ctx, value, path)
+        return ok
+    return Custom(check)
 
 
 def _regex(ctx: Ctx, value: Any, path: KeyPath) -> bool:
@@ -145,6 +192,10 @@ CLIENT_NODE = Struct({
     "inner": Field(Text(), required=False),
     "respond": Field(OneOf(RESPOND_MODES), required=False),
     "notice": Field(NOTICE, required=False),
+    "about": Field(_distinct(ListOf(Custom(_about_phrase), min_items=1, max_items=8)),
+                   required=False),
+    "needs": Field(_distinct(ListOf(Custom(_criterion), min_items=1, max_items=3)),
+                   required=False),
     "indicators": Field(MapOf(ListOf(Custom(_regex), min_items=1), key=_rubric_key),
                         required=False),
     "exemplars": Field(EXEMPLARS, required=False),

@@ -1,14 +1,28 @@
-"""Exemplar self-test: the scorer must rank every weak exemplar below every strong one."""
+"""Exemplar self-tests: the scorer must rank and route every strong exemplar above every weak one.
+
+Two checks run for each free-text node:
+- *ranking*: every strong exemplar scores a higher overall than every weak one;
+- *routing*: at every alliance state in which the node can be reached, every strong exemplar
+  leads somewhere at least as good as every weak one. A route is judged by where the
+  conversation ends when the trainee answers well from then on (repaired > partly repaired >
+  unresolved > escalated), then by how salient the rupture is after the answer (lower is
+  better).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from simulator.scenarios.model import ClientNode, Scenario
+from simulator.engine import AllianceState, advance, choice_measures
+from simulator.practice.answers import moment_setting
+from simulator.scenarios.model import ClientNode, Ending, Scenario
 from simulator.scenarios.problems import Reporter
 
 Scorer = Callable[..., Any]
+OUTCOME_RANK = {"repaired": 3, "partly-repaired": 2, "unresolved": 1, "escalated": 0}
+_MAX_DEPTH = 40  # deeper than any sensible scenario; stops a loop of client nodes
 
 
 def find_scorer() -> tuple[Scorer | None, str]:
@@ -21,40 +35,130 @@ def find_scorer() -> tuple[Scorer | None, str]:
     return score_response, ""
 
 
+@dataclass(frozen=True)
+class _Answer:
+    label: str  # "strong[0]", "weak[1]", "choices[2]"
+    measures: dict[str, float]
+    choice: int | None = None
+
+
+def _answers(scenario: Scenario, node: ClientNode, score: Scorer) -> dict[str, list[_Answer]]:
+    """Every exemplar's measures (scored without itself as a reference) and every choice's."""
+    found: dict[str, list[_Answer]] = {"strong": [], "weak": [], "choice": []}
+    if node.exemplars is not None and node.respond != "choice":
+        for kind in ("strong", "weak"):
+            for i, text in enumerate(getattr(node.exemplars, kind)):
+                references = {
+                    group: [t for j, t in enumerate(getattr(node.exemplars, group))
+                            if (kind, i) != (group, j)]
+                    for group in ("strong", "weak")}
+                result = score(client=node.say, response=text, rubric=scenario.rubric,
+                               indicators=node.indicators or None, exemplars=references,
+                               about=node.about, shown=moment_setting(scenario, node),
+                               needs=scenario.needs_of(node))
+                found[kind].append(_Answer(f"{kind}[{i}]", result.measures()))
+    for i, _choice in enumerate(node.choices):
+        found["choice"].append(_Answer(f"choices[{i}]", choice_measures(scenario, node, i), i))
+    return found
+
+
+class _Router:
+    """Where answers lead, and how good that is, for one scenario."""
+
+    def __init__(self, scenario: Scenario, score: Scorer) -> None:
+        self.scenario = scenario
+        self.answers = {nid: _answers(scenario, node, score)
+                        for nid, node in scenario.client_nodes.items()}
+        self._values: dict[tuple[str, AllianceState], int] = {}
+
+    def step(self, node_id: str, state: AllianceState, answer: _Answer):
+        return advance(self.scenario, node_id, answer.measures, state, choice_index=answer.choice)
+
+    def good_answers(self, node_id: str) -> list[_Answer]:
+        found = self.answers[node_id]
+        return found["strong"] + found["choice"] or found["weak"]
+
+    def value(self, node_id: str, state: AllianceState, depth: int = 0) -> int:
+        """The ending reached by answering as well as the node's good answers allow."""
+        node = self.scenario.node(node_id)
+        if isinstance(node, Ending):
+            return OUTCOME_RANK[node.outcome]
+        key = (node_id, state)
+        if key not in self._values:
+            self._values[key] = -1  # a loop counts as the worst until shown otherwise
+            if depth < _MAX_DEPTH:
+                self._values[key] = max(
+                    (self.route(node_id, state, a, depth)[0] for a in self.good_answers(node_id)),
+                    default=-1)
+        return self._values[key]
+
+    def route(self, node_id: str, state: AllianceState, answer: _Answer,
+              depth: int = 0) -> tuple[int, int, str]:
+        """(ending reached by good play afterwards, -salience after, next node) for an answer."""
+        step = self.step(node_id, state, answer)
+        return (self.value(step.next_node, step.alliance, depth + 1), -step.alliance.salience,
+                step.next_node)
+
+    def reachable(self) -> dict[str, set[AllianceState]]:
+        """Every alliance state each client node can be reached in, by any answer."""
+        start = AllianceState.initial(self.scenario)
+        seen: dict[str, set[AllianceState]] = {}
+        todo = [(self.scenario.start, start)]
+        while todo:
+            node_id, state = todo.pop()
+            if isinstance(self.scenario.node(node_id), Ending) or state in seen.get(node_id, ()):
+                continue
+            seen.setdefault(node_id, set()).add(state)
+            for answers in self.answers[node_id].values():
+                for answer in answers:
+                    step = self.step(node_id, state, answer)
+                    todo.append((step.next_node, step.alliance))
+        return seen
+
+
 def check_exemplars(scenario: Scenario, reporter: Reporter, score: Scorer) -> None:
-    """Report each free-text node whose best weak exemplar scores at least its worst strong one."""
-    for node in scenario.client_nodes.values():
-        if node.exemplars is None or node.respond == "choice":
+    """Report free-text nodes whose weak exemplars score or route as well as a strong one."""
+    try:
+        router = _Router(scenario, score)
+    except Exception as exc:  # noqa: BLE001 - a scorer bug must not stop validation
+        reporter.error(("nodes",), f"the scorer failed on this scenario's exemplars "
+                                   f"({type(exc).__name__}: {exc})", at_key=True)
+        return
+    for node_id, states in sorted(router.reachable().items()):
+        answers = router.answers[node_id]
+        if not answers["strong"] or not answers["weak"]:
             continue
-        path = ("nodes", node.id, "exemplars")
-        try:
-            strong = _scores(scenario, node, "strong", score)
-            weak = _scores(scenario, node, "weak", score)
-        except Exception as exc:  # noqa: BLE001 - a scorer bug must not stop validation
-            reporter.error(path, f"the scorer failed on these exemplars "
-                                 f"({type(exc).__name__}: {exc})", at_key=True)
-            continue
-        worst = min(range(len(strong)), key=strong.__getitem__)
-        best = max(range(len(weak)), key=weak.__getitem__)
-        if weak[best] >= strong[worst]:
-            reporter.error(path, f"weak[{best}] scores {weak[best]:.2f} overall, not below "
-                                 f"strong[{worst}] ({strong[worst]:.2f}); the scorer cannot "
-                                 "tell them apart, so sharpen the exemplars or add indicators",
-                           at_key=True)
+        path = ("nodes", node_id, "exemplars")
+        _check_ranking(answers, path, reporter)
+        _check_routing(router, node_id, states, answers, path, reporter)
 
 
-def _scores(scenario: Scenario, node: ClientNode, kind: str, score: Scorer) -> list[float]:
-    assert node.exemplars is not None
-    texts = getattr(node.exemplars, kind)
-    results = []
-    for i, text in enumerate(texts):
-        # Leave the exemplar being scored out of the references, or it would match itself.
-        references = {
-            group: [t for j, t in enumerate(getattr(node.exemplars, group))
-                    if (kind, i) != (group, j)]
-            for group in ("strong", "weak")
-        }
-        result = score(client=node.say, response=text, rubric=scenario.rubric,
-                       indicators=node.indicators or None, exemplars=references)
-        results.append(float(result.overall))
-    return results
+def _check_ranking(answers: dict[str, list[_Answer]], path, reporter: Reporter) -> None:
+    worst = min(answers["strong"], key=lambda a: a.measures["overall"])
+    best = max(answers["weak"], key=lambda a: a.measures["overall"])
+    if best.measures["overall"] >= worst.measures["overall"]:
+        reporter.error(path, f"{best.label} scores {best.measures['overall']:.2f} overall, not "
+                             f"below {worst.label} ({worst.measures['overall']:.2f}); the scorer "
+                             "cannot tell them apart, so sharpen the exemplars or add indicators",
+                       at_key=True)
+
+
+def _check_routing(router: _Router, node_id: str, states: set[AllianceState],
+                   answers: dict[str, list[_Answer]], path, reporter: Reporter) -> None:
+    for state in sorted(states, key=lambda s: (s.salience, s.direction)):
+        for strong in answers["strong"]:
+            good = router.route(node_id, state, strong)
+            for weak in answers["weak"]:
+                bad = router.route(node_id, state, weak)
+                if bad[:2] > good[:2]:
+                    reporter.error(path, f"at salience {state.salience} ({state.direction}) "
+                                         f"{weak.label} routes better than {strong.label}: "
+                                         f"{_describe(bad)} against {_describe(good)}; adjust "
+                                         "the branch conditions or the exemplars", at_key=True)
+                    return
+
+
+def _describe(route: tuple[int, int, str]) -> str:
+    value, salience, node = route
+    ending = {rank: name for name, rank in OUTCOME_RANK.items()}.get(value, "no ending")
+    return f"'{node}' (salience {-salience}, best ending {ending})"

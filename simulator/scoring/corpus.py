@@ -10,7 +10,10 @@ from pathlib import Path
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 CRITERIA = ("reflection", "validation", "exploration", "ownership", "metacommunication",
             "collaboration")
-FLAGS = ("advice", "defensiveness", "dismissing", "blame", "self_focus")
+FLAGS = ("advice", "defensiveness", "dismissing", "blame", "self_focus", "contradicting",
+         "formulaic")
+# Flags decided by the context rules alone (moment_rules.py): labelled for measurement, not fit.
+RULE_FLAGS: tuple[str, ...] = ()
 MAX_LABEL = {**{c: 3 for c in CRITERIA}, **{f: 2 for f in FLAGS}}
 TEST_MODULUS = 5  # one client moment in five is held out
 
@@ -25,6 +28,8 @@ class Example:
     response: str
     labels: dict[str, int]
     where: str
+    about: tuple[str, ...] = ()  # what the rupture is about, when the writer said
+    hard: str = ""  # the hard-case family the writer aimed at (a note, never a label)
 
     def target(self, item: str) -> float:
         """The label scaled to 0..1 (label / its maximum)."""
@@ -80,8 +85,12 @@ def parse_line(line: str, where: str) -> tuple[Example | None, str]:
     labels, problem = _labels(raw.get("labels"))
     if labels is None:
         return None, problem
+    about = raw.get("about", ())
+    about = (about,) if isinstance(about, str) else about
+    if not isinstance(about, list | tuple) or not all(isinstance(a, str) for a in about):
+        return None, "about: expected text or a list of text"
     example = Example(raw["id"], str(raw.get("rupture", "")), raw["client"], raw["response"],
-                      labels, where)
+                      labels, where, tuple(about), str(raw.get("hard", "")))
     return example, ""
 
 

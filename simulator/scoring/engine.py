@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from simulator.scoring import moment_rules as rules
 from simulator.scoring.detectors import DETECTORS, Context
-from simulator.scoring.features import Hits, detect, extract
+from simulator.scoring.features import Hits, detect, extract, moment_fit
 from simulator.scoring.model import ItemModel, Model, load_model
 from simulator.scoring.result import ItemScore, ScoreResult, Span
 from simulator.scoring.text import normalise
@@ -32,6 +33,7 @@ class _Judgement:
     probability: float
     spans: tuple[Span, ...]
     detector_strength: float  # strongest hit of a detector that names this item
+    own_words: bool = True  # some evidence comes from a detector made for this item
 
 
 @lru_cache(maxsize=256)
@@ -59,8 +61,12 @@ def merge_spans(spans: Sequence[Span]) -> tuple[Span, ...]:
 
 @lru_cache(maxsize=1024)
 def _evidences(feature: str) -> frozenset[str]:
-    """The rubric items whose own detector produced this feature."""
-    detector = DETECTORS.get(feature.split(":", 1)[0])
+    """The rubric items whose own detector produced this feature (the stock-phrase features
+    are the formulaic flag's own)."""
+    source = feature.split(":", 1)[0]
+    if source == "stock":
+        return frozenset(["formulaic"])
+    detector = DETECTORS.get(source)
     return frozenset(detector.items) if detector else frozenset()
 
 
@@ -85,12 +91,13 @@ def _judge(item_id: str, model: Model, features: Mapping[str, float],
     item_model = model.items.get(item_id)
     if item_model is None:
         probability = INDICATOR_ONLY_SCORE if indicator_spans else 0.0
-        return _Judgement(probability, merge_spans(indicator_spans), strength)
+        return _Judgement(probability, merge_spans(indicator_spans), strength,
+                          bool(indicator_spans))
     contributions, primary, secondary = _model_spans(item_id, item_model, features, evidence)
     shift = INDICATOR_SHIFT if indicator_spans else 0.0
     probability = item_model.probability(shift, contributions)
     spans = primary + indicator_spans or secondary
-    return _Judgement(probability, merge_spans(spans), strength)
+    return _Judgement(probability, merge_spans(spans), strength, bool(primary or indicator_spans))
 
 
 def _strongest_by_item(hits: Hits) -> dict[str, float]:
@@ -103,11 +110,17 @@ def _strongest_by_item(hits: Hits) -> dict[str, float]:
     return strongest
 
 
-def _item_score(item: RubricItem, judgement: _Judgement) -> ItemScore:
+def _item_score(item: RubricItem, score: float, spans: tuple[Span, ...]) -> ItemScore:
     # Explainability rule: a score without words to show for it is reported as zero.
-    score = round(judgement.probability, 4) if judgement.spans else 0.0
+    score = round(score, 4) if spans else 0.0
     level = item.level_for(score)
-    return ItemScore(score, level.level, level.label, judgement.spans, level.feedback)
+    return ItemScore(score, level.level, level.label, merge_spans(spans) if score else (),
+                     level.feedback)
+
+
+def _raw_fit(ctx: Context, fitted) -> rules.Raw:
+    sentences = [(s.start, s.end) for s in ctx.response.sentences]
+    return rules.to_raw(fitted, sentences, ctx.response.to_raw)
 
 
 def _confidence(judgements: Mapping[str, _Judgement], ctx: Context, model: Model) -> float:
@@ -123,9 +136,54 @@ def _confidence(judgements: Mapping[str, _Judgement], ctx: Context, model: Model
     confidence = 0.4 + 0.6 * margin - 0.1 * disagreements
     if len(ctx.response.words) <= 2:
         confidence *= 0.7
-    if model.source != "trained":
-        confidence *= 0.8
     return round(min(1.0, max(0.0, confidence)), 4)
+
+
+def _judge_all(response: str, moment: Context, rubric: Rubric,
+               indicators: Mapping[str, Sequence[str]],
+               exemplars: Mapping[str, Sequence[str]] | None):
+    """The model's judgement of every item, the context, its fit and the author's matches
+    (`moment`: a Context whose response is ignored, carrying the client line and its setting)."""
+    ctx = Context(normalise(response), moment.client, moment.about, moment.shown,
+                  load_model().generic)
+    hits = detect(ctx)
+    fitted = moment_fit(ctx)
+    features, evidence = extract(ctx, hits, exemplars, fitted)
+    to_raw = ctx.response.to_raw
+    raw_evidence = {name: [to_raw(span) for span in spans] for name, spans in evidence.items()
+                    if name in features}
+    strengths = _strongest_by_item(hits)
+    model = load_model()  # cached: the same object that gave ctx.generic
+    specific = {item.id: _indicator_spans(response, indicators.get(item.id))
+                for item in rubric.criteria + rubric.flags}
+    judgements = {
+        item.id: _judge(item.id, model, features, raw_evidence, strengths.get(item.id, 0.0),
+                        specific[item.id])
+        for item in rubric.criteria + rubric.flags
+    }
+    return judgements, ctx, specific, model, _raw_fit(ctx, fitted)
+
+
+def _criteria(rubric: Rubric, response: str, judgements, ctx: Context, fitted: rules.Raw,
+              specific, indicators, exemplars) -> dict[str, tuple[float, tuple[Span, ...]]]:
+    """Each criterion after the context rules. When stock sentences sit beside grounded ones,
+    a criterion the grounded part shows is judged on the grounded part alone, and one that only
+    the stock part shows earns nothing: padding a good answer never raises it."""
+    grounded_only = None
+    if fitted.stock and fitted.grounded:
+        text = " ".join(response[start:end] for start, end in fitted.grounded)
+        grounded_only = _judge_all(text, ctx, rubric, indicators, exemplars)[0]
+    found = {}
+    for cid in rubric.criterion_ids:
+        judgement = judgements[cid]
+        probability = judgement.probability
+        if grounded_only is not None:
+            if not rules.grounded_evidence(judgement.spans, fitted) and not specific[cid]:
+                found[cid] = (0.0, ())
+                continue
+            probability = grounded_only[cid].probability
+        found[cid] = rules.capped(cid, probability, judgement.spans, fitted, specific[cid])
+    return found
 
 
 def score_response(
@@ -135,25 +193,38 @@ def score_response(
     rubric: Rubric,
     indicators: Mapping[str, Sequence[str]] | None = None,
     exemplars: Mapping[str, Sequence[str]] | None = None,
+    about: Sequence[str] = (),
+    shown: str = "",
+    needs: Sequence[str] | None = None,
+    earlier: Sequence[str] = (),
 ) -> ScoreResult:
-    """Score a trainee's free-text response to a client line against a rubric."""
-    ctx = Context(normalise(response), normalise(client or ""))
-    hits = detect(ctx)
-    features, evidence = extract(ctx, hits, exemplars)
-    to_raw = ctx.response.to_raw
-    raw_evidence = {name: [to_raw(span) for span in spans] for name, spans in evidence.items()
-                    if name in features}
-    strengths = _strongest_by_item(hits)
-    model = load_model()
+    """Score a trainee's free-text response to a client line against a rubric.
+
+    `about`: what this rupture is about (the node's phrases); `shown`: what the client shows
+    and feels (the node's cue and inner, to check a named feeling); `needs`: the criteria this
+    moment needs (overall); `earlier`: the trainee's earlier answers in this attempt (a repeat
+    earns credit once).
+    """
     indicators = indicators or {}
-    judgements = {
-        item.id: _judge(item.id, model, features, raw_evidence, strengths.get(item.id, 0.0),
-                        _indicator_spans(response, indicators.get(item.id)))
-        for item in rubric.criteria + rubric.flags
-    }
-    criteria = {item.id: _item_score(item, judgements[item.id]) for item in rubric.criteria}
-    flags = {item.id: _item_score(item, judgements[item.id]) for item in rubric.flags}
-    overall = rubric.overall(
-        {cid: s.score for cid, s in criteria.items()}, {fid: s.score for fid, s in flags.items()}
-    )
-    return ScoreResult(criteria, flags, overall, _confidence(judgements, ctx, model))
+    moment = Context(normalise(""), normalise(client or ""),
+                     tuple(normalise(phrase) for phrase in about),
+                     normalise(shown) if shown else None)
+    judgements, ctx, specific, model, fitted = _judge_all(
+        response, moment, rubric, indicators, exemplars)
+    repeated = rules.repeats(response, earlier)
+    criteria_scores = _criteria(rubric, response, judgements, ctx, fitted, specific, indicators,
+                                exemplars)
+    if repeated is not None:
+        criteria_scores = {cid: (0.0, ()) for cid in criteria_scores}
+    # a flag is "present" only with words of its own to show (not from the answer's shape)
+    flag_scores = {item.id: (judgements[item.id].probability if judgements[item.id].own_words
+                             else min(judgements[item.id].probability, rules.SHAPE_ONLY_CAP),
+                             judgements[item.id].spans) for item in rubric.flags}
+    if repeated is not None and "formulaic" in flag_scores:
+        flag_scores["formulaic"] = (1.0, ((0, len(response)),))
+    criteria = {item.id: _item_score(item, *criteria_scores[item.id]) for item in rubric.criteria}
+    flags = {item.id: _item_score(item, *flag_scores[item.id]) for item in rubric.flags}
+    overall = rubric.overall({cid: s.score for cid, s in criteria.items()},
+                             {fid: s.score for fid, s in flags.items()}, needs)
+    return ScoreResult(criteria, flags, overall, _confidence(judgements, ctx, model),
+                       repeats=repeated)

@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from simulator.scoring.context import Fit, Moment, fit
 from simulator.scoring.detectors import DETECTORS, Context, Hit
 from simulator.scoring.similarity import best_match
 
@@ -92,14 +93,33 @@ def _exemplar_features(response: str, exemplars: Mapping[str, Sequence[str]] | N
     return {"exemplar:margin": strong - weak, "exemplar:strong": strong}
 
 
+def _stock_features(fitted: Fit, evidence: Evidence) -> dict[str, float]:
+    """How much of the response is stock phrasing (sentences with nothing of this moment)."""
+    total = len(fitted.stock) + len(fitted.grounded)
+    if not fitted.stock or not total:
+        return {}
+    stock = list(fitted.stock)
+    evidence.update({"stock:share": stock, "stock:n": stock, "stock:all": stock})
+    return {"stock:share": len(stock) / total, "stock:n": min(len(stock), 4) / 4,
+            "stock:all": 1.0 if not fitted.grounded else 0.0}
+
+
+def moment_fit(ctx: Context) -> Fit:
+    """How the response fits its moment (grounding, stock sentences, echo, contradictions)."""
+    return fit(ctx.response, ctx.client,
+               Moment.of(ctx.client, ctx.about, ctx.shown, ctx.generic))
+
+
 def extract(
-    ctx: Context, hits: Hits, exemplars: Mapping[str, Sequence[str]] | None = None
+    ctx: Context, hits: Hits, exemplars: Mapping[str, Sequence[str]] | None = None,
+    fitted: Fit | None = None,
 ) -> tuple[dict[str, float], Evidence]:
-    """The sparse feature vector (detector strengths and counts, shape, exemplar similarity)
-    and, per feature, the normalised spans that show it."""
+    """The sparse feature vector (detector strengths and counts, shape, stock share, exemplar
+    similarity) and, per feature, the normalised spans that show it."""
     evidence: Evidence = {}
     features = _detector_features(ctx, hits, evidence)
     features.update(_shape_features(ctx, evidence))
+    features.update(_stock_features(fitted or moment_fit(ctx), evidence))
     similarity = _exemplar_features(ctx.response.raw, exemplars)
     features.update(similarity)
     evidence.update({name: [(0, len(ctx.response.norm))] for name in similarity})

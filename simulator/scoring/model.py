@@ -1,7 +1,13 @@
-"""Per-item logistic models over the feature vector: trained weights, or a hand-set fallback."""
+"""Per-item logistic models over the feature vector, from the trained weights.json.
+
+There is no fallback: weights that cannot be loaded raise ScorerUnavailable, /healthz says the
+scorer is failing and the pages that score answers say so, rather than a weaker hand-set model
+quietly scoring trainees (STYLE.md rule 14).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -9,23 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from simulator.scoring.detectors import DETECTORS
-
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 WEIGHTS_VERSION = 1
-
-# Hand-set weights used until `python -m simulator.scoring.train` has written weights.json:
-# a detector counts for the items it evidences, and these moves count against an item.
-_FALLBACK_BIAS = -2.5
-_FALLBACK_PRIMARY = 4.0
-_FALLBACK_AGAINST = {
-    "reflection": {"advice_question": -2.0, "advice_directive": -2.0, "blame": -2.0},
-    "exploration": {"advice_question": -4.0, "advice_directive": -1.0},
-    "validation": {"yes_but": -1.5, "minimising": -2.0, "blame": -2.0},
-    "ownership": {"pseudo_apology": -4.0, "justifying": -2.0, "yes_but": -2.0},
-    "collaboration": {"advice_directive": -1.5},
-    "self_focus": {"here_and_now": -1.0},
-}
 
 
 @dataclass(frozen=True)
@@ -51,23 +42,15 @@ class Model:
     """Item id -> ItemModel, and where the weights came from."""
 
     items: Mapping[str, ItemModel]
-    source: str  # "trained" or "fallback"
+    checksum: str  # sha256 of the weights file it was read from
+    generic: frozenset[str] = frozenset()  # words trainees use after any client line
 
 
-def fallback_model() -> Model:
-    """Hand-set weights from the detector registry, so the engine works before training."""
-    weights: dict[str, dict[str, float]] = {}
-    for name, detector in DETECTORS.items():
-        for rank, item in enumerate(detector.items):
-            weights.setdefault(item, {})[name] = _FALLBACK_PRIMARY / (1 + rank)
-    for item, against in _FALLBACK_AGAINST.items():
-        weights.setdefault(item, {}).update(against)
-    return Model(
-        {item: ItemModel(_FALLBACK_BIAS, w) for item, w in sorted(weights.items())}, "fallback"
-    )
+class ScorerUnavailable(RuntimeError):
+    """The scorer's weights could not be loaded; nothing can be scored until they are fixed."""
 
 
-def model_from_json(data: Mapping) -> Model:
+def model_from_json(data: Mapping, checksum: str = "") -> Model:
     """Build a model from the weights.json document (ValueError if it is of another version)."""
     if data.get("version") != WEIGHTS_VERSION:
         raise ValueError(f"weights version {data.get('version')!r}, expected {WEIGHTS_VERSION}")
@@ -75,13 +58,19 @@ def model_from_json(data: Mapping) -> Model:
         item: ItemModel(float(spec["bias"]), {k: float(v) for k, v in spec["weights"].items()})
         for item, spec in data["items"].items()
     }
-    return Model(items, "trained")
+    return Model(items, checksum, frozenset(data.get("generic_words", ())))
 
 
-@lru_cache(maxsize=4)
-def load_model(path: Path = WEIGHTS_PATH) -> Model:
-    """The trained model if weights.json exists and is current, else the hand-set fallback."""
+def load_model(path: Path | None = None) -> Model:
+    """The trained model (ScorerUnavailable, naming the file and the reason, if it cannot load)."""
+    return _load(path or WEIGHTS_PATH)
+
+
+@lru_cache(maxsize=4)  # a failure is not cached: a fixed file is picked up on the next call
+def _load(path: Path) -> Model:
     try:
-        return model_from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError):
-        return fallback_model()
+        data = path.read_bytes()
+        return model_from_json(json.loads(data.decode("utf-8")), hashlib.sha256(data).hexdigest())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ScorerUnavailable(f"scorer weights {path} could not be loaded "
+                                f"({type(exc).__name__}: {exc})") from exc

@@ -38,6 +38,7 @@ class ScoreResult:
     flags: dict[str, ItemScore]
     overall: float
     confidence: float
+    repeats: int | None = None  # index of the earlier answer of the attempt this one repeats
 
     def measures(self) -> dict[str, float]:
         """Every criterion id, flag id and "overall" mapped to its score (for branch conditions)."""
@@ -53,4 +54,5 @@ class ScoreResult:
             "flags": {fid: item.to_json(with_level=False) for fid, item in self.flags.items()},
             "overall": self.overall,
             "confidence": self.confidence,
+            **({"repeats": self.repeats} if self.repeats is not None else {}),
         }

@@ -1,37 +1,51 @@
-"""Normalised text with a map back to the original characters, split into sentences."""
+"""Canonical text for the detectors: how a response is typed must not change what it means.
+
+A response is lower-cased, its words repaired (missing apostrophes, phone shorthand, common
+typos, American spellings, contractions written out) and rejoined with single spaces, without
+punctuation. Sentence boundaries are then *inferred from the words* (see `segment.py`), the
+same way whether or not the writer typed full stops, so "i rushed you im sorry" and "I rushed
+you. I'm sorry." are the same text to every detector. Question marks are ignored too: a question
+is known by its words ("what happened", "do you"), as it is in speech, so typing one or not
+changes nothing. Every token remembers where it came from, so evidence spans map back to the
+words as typed.
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
-from simulator.scoring.lexicon import AUXILIARIES, FILLERS, SPELLING, WH_WORDS, YOURE_NEXT
+from simulator.scoring.lexicon import (
+    AUXILIARIES,
+    CANONICAL,
+    FILLERS,
+    SPELLING,
+    WH_WORDS,
+    YOURE_NEXT,
+    canonical_spelling,
+)
+from simulator.scoring.segment import boundaries
 
 Span = tuple[int, int]
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2026": ".", "\u2014": ",", "\u2013": ","})
-# Only words that may need repair are visited: one scan instead of a lookup per word.
-_TOKEN = re.compile(
-    r"(?<![a-z'])(?:" + "|".join(sorted([*SPELLING, "your"], key=len, reverse=True))
-    + r")(?![a-z']|'[a-z])"
-)
-_NEXT_WORD = re.compile(r"\s+([a-z]+)")
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+                         "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|\n")
+_WH_CONTRACTED = frozenset(["what's", "how's", "where's", "who's", "why's", "when's"])
+_SUBJECTS = frozenset(["you", "i", "we", "it", "they", "he", "she"])
+_LONGEST_PHRASE = max(len(key.split()) for key in CANONICAL)
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of the normalised text, with its span and its opening words."""
+    """One inferred sentence of the canonical text, with its span and its words."""
 
     start: int
     end: int
     text: str
     words: tuple[str, ...]
-    terminal: str  # the closing punctuation, "" if none
 
     @property
     def head(self) -> tuple[str, ...]:
@@ -44,70 +58,70 @@ class Sentence:
 
     @property
     def is_question(self) -> bool:
-        """Ends with "?", or (in unpunctuated speech) opens with a question word order."""
-        if "?" in self.terminal:
-            return True
-        if self.terminal:
-            return False
+        """Opens with a question's word order: "do you...", "what happened..." (never by "?")."""
         head = self.head
         if len(head) < 2:
             return False
-        return head[0] in AUXILIARIES and head[1] in ("you", "i", "we", "it", "that", "there") or (
-            head[0] in WH_WORDS and head[1] in AUXILIARIES
-        )
+        if head[0] in _WH_CONTRACTED:
+            return True
+        if head[0] in AUXILIARIES:
+            return head[1] in _SUBJECTS or head[1] in ("that", "there", "this")
+        # "what happened", "how's it been" ask; "what you said", "how it feels" report
+        return head[0] in WH_WORDS and head[1] not in _SUBJECTS and head[1] != "i'm"
 
 
 @dataclass(frozen=True)
 class Utterance:
-    """A response or client line: lower-cased, apostrophes and common typos repaired."""
+    """A response or client line in canonical form, with a map back to the raw characters."""
 
     raw: str
     norm: str
-    # (norm_start, norm_end, raw_start, raw_end) for every token that was rewritten
-    segments: tuple[tuple[int, int, int, int], ...] = ()
-    _starts: tuple[int, ...] = field(default=(), repr=False)
+    tokens: tuple[str, ...]
+    # per token: its [start, end) in norm and the [start, end) of the raw text it came from
+    norm_spans: tuple[Span, ...]
+    raw_spans: tuple[Span, ...]
+    breaks: frozenset[int]  # indices of tokens directly preceded by a typed line break
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        """Sentences in order; text and spans are in normalised coordinates."""
+        """Inferred sentences in order; text and spans are in canonical coordinates."""
         found = []
-        for m in _SENTENCE.finditer(self.norm):
-            body = m.group().rstrip()
-            stripped = body.lstrip(" ,\t\"'-(")
-            if not _WORD.search(stripped):
+        cuts = [0, *boundaries(self.tokens, self.breaks), len(self.tokens)]
+        for first, stop in zip(cuts, cuts[1:], strict=False):
+            if stop <= first:
                 continue
-            start = m.start() + len(body) - len(stripped)
-            terminal = stripped[len(stripped.rstrip(".!?;")):]
-            words = tuple(_WORD.findall(stripped))
-            found.append(Sentence(start, start + len(stripped), stripped, words, terminal))
+            start, end = self.norm_spans[first][0], self.norm_spans[stop - 1][1]
+            found.append(Sentence(start, end, self.norm[start:end], self.tokens[first:stop]))
         return tuple(found)
 
-    @cached_property
+    @property
     def words(self) -> tuple[str, ...]:
-        """All words of the normalised text."""
-        return tuple(_WORD.findall(self.norm))
+        """All words of the canonical text."""
+        return self.tokens
 
     def sentence_at(self, pos: int) -> Sentence | None:
-        """The sentence containing normalised position `pos`."""
+        """The sentence containing canonical position `pos`."""
         for sentence in self.sentences:
             if sentence.start <= pos < sentence.end:
                 return sentence
         return None
 
+    @cached_property
+    def _starts(self) -> tuple[int, ...]:
+        return tuple(start for start, _ in self.norm_spans)
+
+    @cached_property
+    def _ends(self) -> tuple[int, ...]:
+        return tuple(end for _, end in self.norm_spans)
+
     def to_raw(self, span: Span) -> Span:
-        """Map a normalised [start, end) span to the same words in the raw text."""
+        """Map a canonical [start, end) span to the raw words it covers (whole tokens)."""
+        if not self.norm_spans:
+            return 0, 0
         start, end = span
-        if not self.segments:
-            return start, end
-        i = bisect_right(self._starts, start) - 1
-        if i >= 0:
-            ns, ne, rs, re_ = self.segments[i]
-            start = rs if start < ne else start - ne + re_
-        j = bisect_left(self._starts, end) - 1
-        if j >= 0:
-            ns, ne, rs, re_ = self.segments[j]
-            end = re_ if end <= ne else end - ne + re_
-        return start, end
+        first = min(bisect_right(self._ends, start), len(self._ends) - 1)
+        last = max(bisect_left(self._starts, end) - 1, first)
+        return self.raw_spans[first][0], self.raw_spans[last][1]
 
 
 def _lower(text: str) -> str:
@@ -117,33 +131,62 @@ def _lower(text: str) -> str:
     return lowered.translate(_QUOTES)
 
 
-def _replacement(lowered: str, match: re.Match) -> str | None:
-    word = match.group()
-    if word == "your":
-        following = _NEXT_WORD.match(lowered, match.end())
-        if following and (following.group(1) in YOURE_NEXT or following.group(1).endswith("ing")):
-            return "you're"
-        return None
-    return SPELLING.get(word)
+def _repair(word: str, following: str | None) -> str:
+    """One typed word in canonical spelling ("dont" -> "don't", "realize" -> "realise")."""
+    if word == "your" and following is not None and (
+            following in YOURE_NEXT or following.endswith("ing")):
+        return "you're"
+    return SPELLING.get(word) or canonical_spelling(word)
+
+
+def _raw_tokens(lowered: str) -> tuple[list[tuple[str, Span]], set[int]]:
+    """Words with their raw spans, and which words a typed line break precedes."""
+    words: list[tuple[str, Span]] = []
+    breaks: set[int] = set()
+    for m in _TOKEN.finditer(lowered):
+        if m.group() == "\n":
+            breaks.add(len(words))
+        else:
+            words.append((m.group(), m.span()))
+    return words, breaks
+
+
+def _canonical(words: list[tuple[str, Span]], breaks: set[int]):
+    """Repair each word, then rewrite phrases ("i am" -> "i'm"), keeping raw spans and marks."""
+    repaired: list[tuple[str, Span, int]] = []  # (word, raw span, index of the typed word)
+    for i, (word, span) in enumerate(words):
+        following = words[i + 1][0] if i + 1 < len(words) else None
+        for part in _repair(word, following).split():
+            repaired.append((part, span, i))
+    out: list[tuple[str, Span, int]] = []
+    i = 0
+    while i < len(repaired):
+        for size in range(min(_LONGEST_PHRASE, len(repaired) - i), 1, -1):
+            phrase = " ".join(w for w, _, _ in repaired[i:i + size])
+            if phrase in CANONICAL:
+                span = (repaired[i][1][0], repaired[i + size - 1][1][1])
+                out.extend((part, span, repaired[i + size - 1][2])
+                           for part in CANONICAL[phrase].split())
+                i += size
+                break
+        else:
+            out.append(repaired[i])
+            i += 1
+    tokens = tuple(w for w, _, _ in out)
+    new_breaks = {k for k, (_, _, src) in enumerate(out) if src in breaks
+                  and (k == 0 or out[k - 1][2] != src)}
+    return tokens, tuple(span for _, span, _ in out), new_breaks
 
 
 def normalise(text: str) -> Utterance:
-    """Lower-case, straighten quotes, repair apostrophes and common typos, keep an offset map."""
-    lowered = _lower(text)
-    pieces: list[str] = []
-    segments: list[tuple[int, int, int, int]] = []
-    pos = out = 0
-    for match in _TOKEN.finditer(lowered):
-        replacement = _replacement(lowered, match)
-        if replacement is None:
-            continue
-        pieces.append(lowered[pos:match.start()])
-        out += match.start() - pos
-        segments.append((out, out + len(replacement), match.start(), match.end()))
-        pieces.append(replacement)
-        out += len(replacement)
-        pos = match.end()
-    if not segments:
-        return Utterance(text, lowered)
-    pieces.append(lowered[pos:])
-    return Utterance(text, "".join(pieces), tuple(segments), tuple(s[0] for s in segments))
+    """Canonical words joined by single spaces, inferred sentences, and the map back."""
+    words, breaks = _raw_tokens(_lower(text))
+    tokens, raw_spans, breaks = _canonical(words, breaks)
+    norm_spans = []
+    pos = 0
+    for token in tokens:
+        norm_spans.append((pos, pos + len(token)))
+        pos += len(token) + 1
+    return Utterance(text, " ".join(tokens), tokens, tuple(norm_spans), raw_spans,
+                     frozenset(breaks))
+

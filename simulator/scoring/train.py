@@ -14,9 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.scoring.corpus import CRITERIA, FLAGS, Example, client_key, load_corpus
+from simulator.scoring.corpus import (
+    CRITERIA,
+    FLAGS,
+    RULE_FLAGS,
+    Example,
+    client_key,
+    load_corpus,
+)
 from simulator.scoring.detectors import Context
 from simulator.scoring.features import detect, extract
+from simulator.scoring.lexicon import FAMILY_OF, STOPWORDS
 from simulator.scoring.metrics import auroc
 from simulator.scoring.model import WEIGHTS_PATH, WEIGHTS_VERSION
 from simulator.scoring.text import normalise
@@ -26,7 +34,7 @@ LAMBDAS = (0.1, 0.3, 1.0, 3.0, 10.0)
 # and would mark down a short, pointed repair move.
 EXCLUDED_FEATURES = frozenset({"shape:length", "shape:short"})
 FOLDS = 5
-ITEMS = CRITERIA + FLAGS
+ITEMS = CRITERIA + tuple(f for f in FLAGS if f not in RULE_FLAGS)  # the rule flags are not fit
 Row = tuple[dict[str, float], Example, float]  # features, example, sample weight
 
 
@@ -37,7 +45,7 @@ def positive(item: str, label: int) -> bool:
 
 def _quality(example: Example) -> float:
     best = sorted((example.target(c) for c in CRITERIA), reverse=True)[:3]
-    return sum(best) / 3 - 0.3 * sum(example.target(f) for f in FLAGS)
+    return sum(best) / 3 - 0.3 * sum(example.target(f) for f in ITEMS if f in FLAGS)
 
 
 def simulated_exemplars(example: Example, moment: list[Example]) -> dict | None:
@@ -48,13 +56,31 @@ def simulated_exemplars(example: Example, moment: list[Example]) -> dict | None:
     return {"strong": [others[-1].response], "weak": [others[0].response]}
 
 
-def featurise(example: Example, exemplars: dict | None = None) -> dict[str, float]:
+GENERIC_SHARE = 0.1  # a word in answers to this share of the training moments fits any moment
+
+
+def generic_words(examples: tuple[Example, ...]) -> frozenset[str]:
+    """Words trainees use in answers to at least GENERIC_SHARE of the distinct client moments
+    (feeling words excepted: naming a feeling is checked against what the client showed)."""
+    moments: dict[str, set[str]] = defaultdict(set)
+    for example in examples:
+        for word in set(normalise(example.response).words):
+            if len(word) > 2 and word not in STOPWORDS and word not in FAMILY_OF:
+                moments[word].add(client_key(example.client))
+    total = len({client_key(e.client) for e in examples}) or 1
+    return frozenset(w for w, seen in moments.items() if len(seen) / total >= GENERIC_SHARE)
+
+
+def featurise(example: Example, exemplars: dict | None = None,
+              generic: frozenset[str] = frozenset()) -> dict[str, float]:
     """The feature vector the engine would compute for this example."""
-    ctx = Context(normalise(example.response), normalise(example.client))
+    ctx = Context(normalise(example.response), normalise(example.client),
+                  tuple(normalise(phrase) for phrase in example.about), generic=generic)
     return extract(ctx, detect(ctx), exemplars)[0]
 
 
-def build_rows(examples: tuple[Example, ...]) -> list[Row]:
+def build_rows(examples: tuple[Example, ...], generic: frozenset[str] = frozenset()
+               ) -> list[Row]:
     """Each example twice: alone, and with exemplars from its moment (half weight each)."""
     moments: dict[str, list[Example]] = defaultdict(list)
     for example in examples:
@@ -63,10 +89,10 @@ def build_rows(examples: tuple[Example, ...]) -> list[Row]:
     for example in examples:
         exemplars = simulated_exemplars(example, moments[client_key(example.client)])
         if exemplars is None:
-            rows.append((featurise(example), example, 1.0))
+            rows.append((featurise(example, None, generic), example, 1.0))
         else:
-            rows.append((featurise(example), example, 0.5))
-            rows.append((featurise(example, exemplars), example, 0.5))
+            rows.append((featurise(example, None, generic), example, 0.5))
+            rows.append((featurise(example, exemplars, generic), example, 0.5))
     return rows
 
 
@@ -126,7 +152,8 @@ def cross_validate(rows: list[Row], names: list[str], item: str, lam: float
 def train(examples: tuple[Example, ...]
           ) -> tuple[dict, dict[str, tuple[float, tuple[float, float]]]]:
     """The weights.json document, and per item (chosen lambda, its CV log-loss and AUROC)."""
-    rows = build_rows(examples)
+    generic = generic_words(examples)
+    rows = build_rows(examples, generic)
     names = sorted({name for features, _, _ in rows for name in features} - EXCLUDED_FEATURES)
     x = _matrix(rows, names)
     w = np.array([weight for _, _, weight in rows])
@@ -140,7 +167,8 @@ def train(examples: tuple[Example, ...]
                    for name, b in zip(names, beta[:-1], strict=True) if abs(b) >= 1e-4}
         items[item] = {"bias": round(float(beta[-1]), 5), "weights": weights}
         report[item] = (lam, cv[lam])
-    document = {"version": WEIGHTS_VERSION, "trained_on": len(examples), "items": items}
+    document = {"version": WEIGHTS_VERSION, "trained_on": len(examples), "items": items,
+                "generic_words": sorted(generic)}
     return document, report
 
 

@@ -8,7 +8,8 @@ from simulator.rubric import Level, Rubric, RubricItem
 
 CRITERIA = ("reflection", "validation", "exploration", "ownership", "metacommunication",
             "collaboration")
-FLAGS = ("advice", "defensiveness", "dismissing", "blame", "self_focus")
+FLAGS = ("advice", "defensiveness", "dismissing", "blame", "self_focus", "contradicting",
+         "formulaic")
 
 
 def make_item(item_id: str, kind: str, **overrides) -> RubricItem:

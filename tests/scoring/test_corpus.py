@@ -8,7 +8,7 @@ from simulator.scoring.corpus import client_key, is_test, load_corpus
 
 LABELS = {"reflection": 2, "validation": 0, "exploration": 1, "ownership": 0,
           "metacommunication": 0, "collaboration": 0, "advice": 0, "defensiveness": 0,
-          "dismissing": 0, "blame": 0, "self_focus": 0}
+          "dismissing": 0, "blame": 0, "self_focus": 0, "contradicting": 0, "formulaic": 0}
 
 
 def line(**overrides) -> str:

@@ -35,3 +35,14 @@ def test_simulated_exemplars_take_the_best_and_worst_other_response():
 def test_positive_thresholds_match_the_benchmark():
     assert train.positive("reflection", 2) and not train.positive("reflection", 1)
     assert train.positive("advice", 1) and not train.positive("advice", 0)
+
+
+@pytest.mark.slow_training
+def test_retraining_from_the_repository_reproduces_the_shipped_weights_byte_for_byte(tmp_path):
+    from simulator.scoring.model import WEIGHTS_PATH
+
+    target = tmp_path / "weights.json"
+    assert train.main([str(target)]) == 0
+    assert target.read_bytes() == WEIGHTS_PATH.read_bytes(), (
+        "corpus/ or the features changed without retraining: run "
+        "`python -m simulator.scoring.train` and commit simulator/scoring/weights.json")

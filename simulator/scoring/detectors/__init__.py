@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.scoring.detectors import (  # noqa: F401  (importing registers them)
     advice,
+    contradiction,
     judging,
     questions,
     repair,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from simulator.scoring.detectors.base import (
     Context,
     Detector,
@@ -29,10 +31,11 @@ class AdviceDirective(PatternDetector):
         r"the (?:best|only|right) (?:thing|way|option|approach)",
         r"(?:it's|it is|it would be|it'd be) (?:best|better|wise|a good idea|important|essential) "
         r"(?:to|that you|if you|for you to)", r"make sure (?:you|to)",
-        r"i (?:want|need|'d like|would like) you to",
+        r"i (?:want|need|'d like|would like) you to(?! (?:tell|say|let me|feel|know|ask|stop me"
+        r"|correct|pull me|be able to say|have a say))",
         r"what you need (?:is|to do)", r"if i (?:were|was) you", r"the trick is",
         r"you (?:can|could) always",
-        r"(?:(?<=\A)|(?<=[.!?,;] ))(?:just|simply) (?:tell|try|ignore|do|go|say|ask|stop|relax"
+        r"(?<![a-z'] )(?:just|simply) (?:tell|try|ignore|do|go|say|ask|stop|relax"
         r"|breathe|talk|call|write|leave|let it go|get)",
         r"i(?:'d| would) (?:really )?(?:encourage|urge|invite) you to",
         r"i(?:'m| am) going to ask you to",
@@ -92,6 +95,21 @@ class AdviceDirective(PatternDetector):
         r"|start|stop|cut|go|take|call|talk|write|keep|use|make|get|set|join|find|ask|look into"
         r"|think about|consider|plan|practi[sc]e|avoid|limit|reduce|switch|replace|schedule|book)",
     ], negatable=True, reportable=True)
+
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        """Cue matches, less those inside an indirect question or a relative clause ("whether
+        you should have...", "nothing you could write...") or about the past ("you should
+        have"): neither tells the client what to do."""
+        text = ctx.response.norm
+        return [hit for hit in super().hits(ctx)
+                if not _EMBEDDED.search(text, 0, hit.span[0])
+                and not _PAST.match(text, hit.span[0])]
+
+
+_EMBEDDED = re.compile(r"\b(?:whether|if|nothing|anything|whatever|something|everything|what)"
+                       r" $")
+_PAST = re.compile(r"you (?:really )?(?:should|ought to|could|might|must) have\b")
 
 
 @register

@@ -21,7 +21,8 @@ _REPORTING = re.compile(
     r"\b(?:(?:you|you've|you're|they|she|he|people|part of you) (?:[a-z]+ )?(?:feel|feeling|felt"
     r"|think|thinking|thought|said|say|saying|know|knew|believe|decided|realise|realize|mentioned"
     r"|told|wonder|wondering|worry|worried|wish|hope|guess|tell yourself|telling yourself|hear)"
-    r"|sounds like|it seems|seems like|as if|pressure to|told to|expected to)\b"
+    r"|sounds like|it seems|seems like|as if|pressure to|told to|expected to"
+    r"|[a-z]+ (?:said|says|told you|tells you|reckons|promised))\b"
 )
 
 
@@ -39,6 +40,9 @@ class Context:
 
     response: Utterance
     client: Utterance
+    about: tuple[Utterance, ...] = ()  # what the rupture is about (the node's phrases)
+    shown: Utterance | None = None  # what the client shows and feels (the node's cue, inner)
+    generic: frozenset[str] = frozenset()  # words trainees use after any client line (trained)
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,8 @@ class Minimising(PatternDetector):
         r"(?:getting|get) somewhere",
         r"where were we", r"(?:shall|let's|can) we get back to",
         r"(?:back|return) to (?:what|the|your)",
-        r"(?:sorry|my bad|oops)[^.!?]{0,25}[.!?,] *(?:shall we|let's|so|anyway|go on|carry on"
-        r"|moving"
-        r" on|right|okay)",
+        r"(?:sorry|my bad|oops)(?: about that| for that)? (?:shall we|let's|anyway|go on"
+        r"|carry on|moving on|right so|okay so)",
         r"(?:shall|let's|can|should) we (?:just )?(?:carry on|move on|keep going"
         r"|continue|get on|crack on)", r"let's not (?:get hung up|dwell|worry|focus|go there|make)",
         r"don't be (?:daft|silly|ridiculous|soft)",
@@ -79,7 +78,7 @@ class Minimising(PatternDetector):
         r"anyway", r"moving on", r"let's (?:move on|not dwell|focus on (?:the positive|what's going"
         r" well)|get back to|go back to (?:the|your)|talk about something|get on with)",
         r"on (?:a|another) (?:brighter|different|happier) note",
-        r"(?:it's|that's) (?:okay|alright)[,.] ", r"(?:you're|you are) not alone",
+        r"(?:it's|that's) (?:okay|alright) (?!to|if|with|for)", r"(?:you're|you are) not alone",
     ])
 
 

@@ -44,6 +44,7 @@ _NOT_QUESTION_WH = re.compile(
     r"^(?:what|how) (?:i|you)(?:'m| am|'re| are)? (?:hearing|saying|said|mean|notice|feel)\b"
 )
 _LATE_WH = re.compile(r"(?:,|\b(?:and|so|then)) (?:what|how|why)\b(?! (?:if|about) you\b)")
+_WH_CONTRACTED = frozenset(["what's", "how's", "where's", "who's", "why's", "when's"])
 _TAG = re.compile(r"\b(?:right|isn't it|don't you|aren't you|yes|okay|no)\??$")
 
 
@@ -58,7 +59,8 @@ def question_kind(sentence: Sentence) -> str | None:
     if not sentence.is_question:
         return None
     head = sentence.head
-    if head and head[0] in WH_WORDS and not _NOT_QUESTION_WH.match(" ".join(head)):
+    if head and (head[0] in WH_WORDS or head[0] in _WH_CONTRACTED) and not _NOT_QUESTION_WH.match(
+            " ".join(head)):
         return "open"
     if _LATE_WH.search(text):  # "And when you drink, how do you feel?"
         return "open"

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from simulator.scoring.detectors.base import PatternDetector, group, register
+import re
+
+from simulator.scoring.detectors.base import (
+    Context,
+    Detector,
+    Hit,
+    PatternDetector,
+    group,
+    register,
+)
 
 _MISSTEP = (
     r"(?:pushed|pushing|rushed|rushing|interrupted|forgot|forgotten|cancell?ed|misunderstood"
     r"|misread|jumped|assumed|overlooked|dismissed|ignored|lectured|missed|brushed|glossed"
     r"|talked over|cut you off|pressured|pressed|steamrolled|minimi[sz]ed|got (?:[a-z']+ ){1,3}?"
     r"wrong|made (?:a|that) mistake|let you down|dropped the ball"
-    r"|wasn't (?:listening|there|clear|paying attention)|didn't (?:listen|hear|ask|check|notice"
-    r"|realise|realize|understand|get it|explain|follow up|take)|haven't (?:been|listened|asked"
-    r"|heard|understood))"
+    r"|wasn't (?:listening|there|clear|paying attention|on time)|didn't (?:listen|hear|ask|check"
+    r"|notice|realise|understand|get it|explain|follow up|take|say|tell|mention|warn|let you"
+    r"|apologise|stop|give you)|haven't (?:been|listened|asked|heard|understood)"
+    r"|kept (?:at you|on at you|pushing|pressing|going on|asking|interrupting|you waiting)"
+    r"|(?:started|was|came|turned up|ran) (?:[a-z]+ )?late|ran over|mixed (?:up|you up)"
+    r"|called (?:you|her|him|them) |used the wrong|laughed|smirked|yawned|sighed"
+    r"|looked at (?:my|the) (?:phone|clock|watch)|checked (?:my|the) (?:phone|clock|watch)"
+    r"|took over|talked (?:over|down to) you|made (?:a|that) (?:joke|comment|assumption)"
+    r"|brushed (?:it|that|you) off|changed the subject|moved on too|skipped|cut (?:you|it) short"
+    r"|ended (?:early|it early)|double-booked|forgot|made (?:it|this|things) (?:harder|worse)"
+    r"|put (?:it|that|this|everything) (?:all )?down to)"
 )
 
 
@@ -25,7 +42,16 @@ class OwnershipAdmission(PatternDetector):
         rf"i(?:'ve| have)? (?:really |totally |completely |clearly )?{_MISSTEP}",
         r"(?:that|this|it) (?:was|is) (?:my|a) (?:mistake|fault|error|doing|responsibility)",
         r"my (?:fault|mistake|bad|error)", r"that(?:'s| is) on me",
+        r"(?:that|it|this) (?:wasn't|isn't) (?:fair|okay|right|good enough) (?:of me|to you"
+        r"|for you|on you)", r"(?:that|it) was (?:unfair|wrong|careless|thoughtless|unkind) of me",
+        r"i was (?:wrong|out of line|careless|unfair|too harsh|rude)", r"i got (?:it|that) wrong",
+        r"i handled (?:that|it|this) (?:badly|poorly)", r"i let you down",
         r"i take (?:responsibility|that on)",
+        r"(?:part|some|a lot|most) of (?:it|that|this) (?:is|was) (?:on )?(?:mine|me|my doing)",
+        r"i(?:'m| am| was) the one (?:who|that) (?:started|was|kept|made|forgot|cancell?ed|got|did"
+        r"|said|left|ran|came|set|pushed|missed|changed|brought|chose|decided)",
+        r"i(?:'ve| have)(?: never|n't) (?:once |really |even )?(?:stopped|checked|asked|reviewed"
+        r"|looked|said|told you|explained|thought)",
         r"i should(?:n't)? have", r"i could have", r"i (?:don't|do not) think i (?:listened|heard"
         r"|got|understood|was|did|handled|explained|really)",
         r"i (?:was|have been|was being|'ve been) "
@@ -98,6 +124,8 @@ class HereAndNow(PatternDetector):
         r"(?:you and me|you and i|the two of us)", r"in (?:the|this) room",
         r"(?:talk|talking|tell me) about (?:us|how (?:we|this is|it is)|what(?:'s| is) happening)",
         r"with me\b", r"(?:feel|felt|feels|being|be) (?:towards?|about) me",
+        r"(?:agreed|gone along) with (?:everything|anything|all|whatever) i(?:'ve)? "
+        r"(?:said|suggested|asked)",
         r"(?:my|our) (?:relationship|work together|connection)",
         r"how we(?:'re| are) (?:working|doing|getting on)",
     ])
@@ -142,6 +170,8 @@ class Collaboration(PatternDetector):
         r"(?:decide|figure (?:it |this )?out|work (?:it |this )?out) together",
         r"what do you think we",
         r"(?:shall|should) we", r"how (?:shall|should|could|can) we",
+        r"you (?:choose|decide|pick|say which|tell me which)\b",
+        r"(?:whichever|whatever) you (?:prefer|choose|decide|want)",
         r"what(?:'s| is) (?:most )?important to you (?:here|now|in)",
     ])
     cues += group(0.5, [
@@ -149,3 +179,46 @@ class Collaboration(PatternDetector):
         r"does (?:that|this) (?:sound|feel) (?:okay|alright|right|like)", r"what do you think\b",
         r"(?:your|the) (?:choice|decision)", r"let's",
     ])
+
+
+_OWNING = re.compile(
+    r"\b(?:sorry|apologi[sz]e|apology|mistake|my fault|my bad|on me|wrong of me|not fair"
+    r"|wasn't fair|unfair|shouldn't have|should have|wasn't (?:okay|ok|right|good|a good)"
+    r"|not (?:okay|right|good enough)|my call|i got (?:it|that|this) wrong|i was wrong"
+    r"|wasn't listening|not listening|i missed|i let you down|i owe you|without (?:really |even )?"
+    r"(?:asking|checking|telling|talking to)|instead of (?:asking|listening|checking))\b"
+)
+_IRREGULAR_PAST = frozenset([
+    "said", "made", "told", "sent", "wrote", "put", "took", "got", "gave", "let", "left",
+    "forgot", "brought", "went", "ran", "kept", "thought", "heard", "saw", "did", "didn't",
+    "wasn't", "was", "cut", "set", "moved", "spoke", "answered", "asked", "called", "used",
+    "treated", "turned", "parked", "dropped", "lost", "missed", "pushed", "rushed", "jumped",
+    "assumed", "talked", "joked", "laughed", "commented", "mentioned", "suggested", "started",
+    "ended", "booked", "changed", "raised", "brought", "reacted", "responded", "looked",
+    "checked", "read", "wrote", "gave", "ignored", "skipped", "cancelled", "interrupted",
+])
+# "I sent...", and after a short lead-in: "last week I kept at you", "earlier today I said"
+_I_PAST = re.compile(r"^(?:(?:and|so|but|well|yes|no|okay|you're right|right|last|this|that"
+                     r"|week|session|time|earlier|today|yesterday|before|just|then|on|at|in"
+                     r"|monday|tuesday|wednesday|thursday|friday|the)[ ,]+){0,4}i "
+                     r"(?:(?:just|really|only|then|also|even|completely|totally) )?([a-z']+)")
+
+
+@register
+class OwnedAct(Detector):
+    """The therapist narrating their own act in an answer that owns it ("I sent that note, and
+    I didn't think who'd see it. I'm sorry."): plain ownership names what was done."""
+
+    name = "owned_act"
+    items = ("ownership",)
+
+    def hits(self, ctx: Context) -> list[Hit]:
+        """First-person past-tense sentences, when the answer also takes responsibility."""
+        if not _OWNING.search(ctx.response.norm):
+            return []
+        found = []
+        for sentence in ctx.response.sentences:
+            m = _I_PAST.match(sentence.text)
+            if m and (m.group(1) in _IRREGULAR_PAST or m.group(1).endswith("ed")):
+                found.append(Hit(0.7, (sentence.start, sentence.end)))
+        return found

@@ -45,7 +45,8 @@ class Justifying(PatternDetector):
     cues = group(0.9, [
         r"i (?:was|'m|am) (?:only|just) (?:trying|saying|asking|doing|suggesting|wanting|following"
         r"|pointing)", r"i (?:only|just) (?:meant|wanted|said|asked|suggested|mentioned)",
-        r"i (?:didn't|did not|never) (?:mean|say|said|intend)",
+        r"i (?:didn't|did not|never) (?:mean|intend)(?! to (?:hurt|upset|push|rush|forget|leave))",
+        r"i (?:didn't|never) (?:say|said) (?:that|you|it was|anything like)",
         r"that(?:'s| is|'s not| is not) not "
         r"what i (?:said|meant)", r"that(?:'s| is) not what i", r"i never said", r"to be fair",
         r"in my defen[cs]e", r"i did (?:tell|say|explain|mention|ask|warn)",

@@ -1,0 +1,137 @@
+"""Is the response about *this* client and *this* moment? Grounding, stock phrases, echoes and
+contradictions, judged against the client's line and what the rupture is about.
+
+The detectors recognise the *form* of a repair move ("it sounds like", "I'm sorry I...");
+this module asks whether the move is filled with anything tied to the moment. A sentence is
+**grounded** when it names something of this moment: a word of the client's line or of the
+node's `about`, or words that are not stock counselling phrasing. A sentence that earns credit
+but would read the same after any client line is **formulaic**. See docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from simulator.scoring.detectors.contradiction import contradictions
+from simulator.scoring.detectors.questions import question_kind
+from simulator.scoring.lexicon import FAMILY_OF, STOPWORDS, feeling_families
+from simulator.scoring.stock_words import GENERIC_WORDS
+from simulator.scoring.text import Sentence, Span, Utterance
+
+_CONTENT = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_MIN_SPECIFIC = 1  # specific words a sentence needs to count as grounded without an overlap
+# Person shift for echo detection: the client's "I" is the response's "you".
+_SHIFT = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're",
+          "i've": "you've", "i'd": "you'd", "i'll": "you'll", "myself": "yourself"}
+_ASKING = frozenset(["open", "closed", "invite", "reflective"])
+_OWNS_BACK = re.compile(r"^(?=.*\b(?:it|that|this)\b)(?=.*\b(?:i|i'm|i've|i'd|me|my)\b)")
+_ECHO_SHARE = 0.7  # share of the response's content words taken from the client's line
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "worried"/"worry" and "cancelled"/"cancel"."""
+    for suffix in ("ing", "ied", "ies", "ed", "es", "ly", "s", "y"):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=8)
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
+
+
+def _content(words) -> list[str]:
+    return [w for w in words if w not in STOPWORDS and len(w) > 2]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the response is judged against: the client's line and what the rupture is about."""
+
+    client_stems: frozenset[str]
+    about_stems: frozenset[str]
+    client_families: frozenset[str]
+    generic: frozenset[str] = GENERIC_WORDS  # words that would fit any client's moment
+    # the words of the setting (a scenario node's cue, inner life and the client's story)
+    setting_stems: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, client: Utterance, about: tuple[Utterance, ...] = (),
+           shown: Utterance | None = None, generic: frozenset[str] = frozenset()) -> Moment:
+        """The moment's vocabulary, from the normalised client line and `about` phrases; the
+        feelings the client showed, from the line and `shown` (the node's cue and inner);
+        `generic`: words the training corpus shows trainees use after any client line."""
+        generic = GENERIC_WORDS | generic
+        about_words = [w for phrase in about for w in _content(phrase.words) if w not in generic]
+        felt = client.words + (shown.words if shown else ())
+        setting = frozenset(stem(w) for w in _content(shown.words) if w not in generic
+                            ) if shown else frozenset()
+        return cls(frozenset(stem(w) for w in _content(client.words)),
+                   frozenset(stem(w) for w in about_words),
+                   frozenset(feeling_families(felt)), generic, setting)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How one response fits its moment (canonical coordinates)."""
+
+    grounded: tuple[Span, ...]  # sentences tied to this moment
+    stock: tuple[Span, ...]  # sentences made only of stock phrasing
+    named_about: bool  # the response names what the rupture is about
+    echo: bool  # mostly the client's own words said back
+    contradictions: tuple[tuple[float, Span], ...]  # (strength, span) denying the client
+
+    def formulaic_share(self, credited: list[Span]) -> float:
+        """The share of credit-bearing sentences that are stock phrasing only."""
+        if not credited:
+            return 0.0
+        stock = [s for s in credited if s in self.stock]
+        return len(stock) / len(credited)
+
+
+def _grounded(sentence: Sentence, moment: Moment) -> tuple[bool, bool]:
+    """(grounded, names what the rupture is about) for one sentence."""
+    stems = {stem(w) for w in _content(sentence.words)}
+    about = bool(stems & moment.about_stems)
+    shared = stems & (moment.client_stems - _stems(moment.generic))
+    specific = [w for w in _content(sentence.words)
+                if w not in moment.generic and w not in FAMILY_OF]
+    # a named feeling is tied to the moment when it is one the client showed; a list of
+    # feelings of several kinds is a guess that would fit anyone
+    families = feeling_families(sentence.words)
+    feeling_fits = len(families) == 1 and bool(families & moment.client_families)
+    named = bool(stems & moment.setting_stems)
+    return about or bool(shared) or named or feeling_fits or len(specific) >= _MIN_SPECIFIC, about
+
+
+def _echoes(response: Utterance, client: Utterance) -> bool:
+    """Whether the response is mostly the client's words said back (person shifted)."""
+    said = {stem(_SHIFT.get(w, w)) for w in _content(client.words)}
+    own = [stem(w) for w in _content(response.words) if w not in GENERIC_WORDS]
+    if len(own) < 2 or not said:
+        return False
+    taken = sum(1 for w in own if w in said)
+    return taken / len(own) >= _ECHO_SHARE and len(own) - taken <= 1
+
+
+def fit(response: Utterance, client: Utterance, moment: Moment) -> Fit:
+    """How the response fits the moment."""
+    grounded: list[Span] = []
+    stock: list[Span] = []
+    named_about = False
+    previous_tied = False
+    for sentence in response.sentences:
+        own, about = _grounded(sentence, moment)
+        # right after a sentence tied to the moment by its own words, a question or invitation
+        # asks about that thing ("Twenty minutes is a long time. What was it like?"), and an
+        # "I ... it/that" owns it ("...last week. I think I got it wrong.")
+        tied = own or previous_tied and (question_kind(sentence) in _ASKING
+                                         or _OWNS_BACK.search(sentence.text) is not None)
+        named_about = named_about or about
+        (grounded if tied else stock).append((sentence.start, sentence.end))
+        previous_tied = own
+    return Fit(tuple(grounded), tuple(stock), named_about, _echoes(response, client),
+               tuple((h.strength, h.span) for h in contradictions(response, client)))
