@@ -39,8 +39,8 @@ def corpus_report() -> None:
         print("corpus: skipped: no test examples in corpus/*.jsonl")
         return
     shipped = rubric()
-    results = [score_response(client=e.client, response=e.response, rubric=shipped)
-               for e in corpus.test]
+    results = [score_response(client=e.client, response=e.response, rubric=shipped,
+                              about=e.about) for e in corpus.test]
     rows = []
     for item in CRITERIA + FLAGS:
         scores = [r.measures()[item] for r in results]

@@ -67,7 +67,13 @@ def parse_request(line: str) -> tuple[dict | None, str]:
         client = ""
     if not isinstance(client, str):
         return None, "client: expected a string"
-    return {"id": raw.get("id"), "client": client, "response": response}, ""
+    context = {}
+    for key in ("about", "needs"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, f"{key}: expected a list of strings"
+        context[key] = value
+    return {"id": raw.get("id"), "client": client, "response": response, **context}, ""
 
 
 _worker_rubric = None
@@ -87,8 +93,13 @@ def answer_line(rubric, number: int, raw: bytes | str) -> tuple[str, bool]:
     request, error = parse_request(line.rstrip("\r\n"))
     if request is None:
         return json.dumps({"line": number, "error": error}) + "\n", False
+    needs = request["needs"]
+    unknown = [n for n in needs if n not in rubric.criterion_ids]
+    if unknown:
+        return json.dumps({"line": number, "error": f"needs: {', '.join(unknown)} not among the "
+                           f"criteria ({', '.join(rubric.criterion_ids)})"}) + "\n", False
     result = score_response(client=request["client"], response=request["response"],
-                            rubric=rubric)
+                            rubric=rubric, about=request["about"], needs=needs or None)
     return json.dumps({"id": request["id"], **result.to_json()}) + "\n", True
 
 
@@ -186,10 +197,15 @@ def render_report(rubric, response: str, result: ScoreResult, *, bold: bool = Fa
 @click.option("--jsonl", is_flag=True,
               help='Read {"id", "client", "response"} JSON lines on stdin, write one result each.')
 @click.option("--client", default="", help="The client's line the response answers.")
+@click.option("--about", multiple=True,
+              help="What the rupture is about, a few words (repeat for several).")
+@click.option("--needs", multiple=True,
+              help="A criterion this moment needs (repeat; default: all of them).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes for large --jsonl batches (0: one per CPU core).")
 @click.argument("response", required=False)
-def score(rubric_id: str, jsonl: bool, client: str, workers: int, response: str | None) -> None:
+def score(rubric_id: str, jsonl: bool, client: str, about: tuple[str, ...],
+          needs: tuple[str, ...], workers: int, response: str | None) -> None:
     """Score a trainee response against a rubric (or many, as JSON lines, with --jsonl)."""
     try:
         rubric = load_rubric(rubric_id)
@@ -203,5 +219,10 @@ def score(rubric_id: str, jsonl: bool, client: str, workers: int, response: str 
         sys.exit(1 if score_stream(rubric, sys.stdin, sys.stdout, workers=workers) else 0)
     if not response or not response.strip():
         raise click.UsageError("give the response text, or use --jsonl")
-    result = score_response(client=client, response=response, rubric=rubric)
+    unknown = [n for n in needs if n not in rubric.criterion_ids]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} (the criteria are "
+                                 f"{', '.join(rubric.criterion_ids)})", param_hint="--needs")
+    result = score_response(client=client, response=response, rubric=rubric, about=about,
+                            needs=needs or None)
     click.echo(render_report(rubric, response, result, bold=sys.stdout.isatty()))

@@ -44,7 +44,7 @@ def feedback_for(scenario: Scenario, node: ClientNode, scores: dict,
     return TurnFeedback(
         strengths=tuple(_point(rubric.item(cid), criteria[cid], response) for cid in strong),
         miss=_miss(scenario, node, criteria, response),
-        flag=_flag(rubric, scores.get("flags", {}), response),
+        flag=_flag(rubric, scores.get("flags", {}), response, scores.get("repeats")),
         model_response=model,
         choice_feedback=scores.get("choice_feedback"),
     )
@@ -71,7 +71,11 @@ def _miss(scenario: Scenario, node: ClientNode, criteria: dict,
     return _point(scenario.rubric.item(cid), criteria[cid], response)
 
 
-def _flag(rubric, flags: dict, response: str | None) -> Point | None:
+REPEATED = ("This is the same answer you gave at an earlier moment, so it earns nothing the "
+            "second time: each moment asks for a response to what this client has just said.")
+
+
+def _flag(rubric, flags: dict, response: str | None, repeats: int | None = None) -> Point | None:
     """The strongest flag shown to a person (present, or "some signs of" with its words)."""
     shown = {fid: rubric.item(fid).shown(item["score"], bool(item.get("evidence")))
              for fid, item in flags.items() if fid in rubric.flag_ids}
@@ -80,7 +84,8 @@ def _flag(rubric, flags: dict, response: str | None) -> Point | None:
         return None
     fid = max(sorted(fired), key=lambda f: flags[f]["score"])
     point = _point(rubric.item(fid), flags[fid], response)
-    return Point(point.item_id, point.name, shown[fid].label, shown[fid].feedback, point.quotes)
+    advice = REPEATED if fid == "formulaic" and repeats is not None else shown[fid].feedback
+    return Point(point.item_id, point.name, shown[fid].label, advice, point.quotes)
 
 
 # Keyed by content hash: a scenario version never changes, so neither does its model answer.

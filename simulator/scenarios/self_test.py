@@ -67,8 +67,14 @@ class _Router:
 
     def __init__(self, scenario: Scenario, score: Scorer) -> None:
         self.scenario = scenario
-        self.answers = {nid: _answers(scenario, node, score)
-                        for nid, node in scenario.client_nodes.items()}
+        self.answers: dict[str, dict[str, list[_Answer]]] = {}
+        self.failures: dict[str, str] = {}  # node id -> what the scorer raised
+        for nid, node in scenario.client_nodes.items():
+            try:
+                self.answers[nid] = _answers(scenario, node, score)
+            except Exception as exc:  # noqa: BLE001 - a scorer bug must not stop validation
+                self.failures[nid] = f"{type(exc).__name__}: {exc}"
+                self.answers[nid] = {"strong": [], "weak": [], "choice": []}
         self._values: dict[tuple[str, AllianceState], int] = {}
 
     def step(self, node_id: str, state: AllianceState, answer: _Answer):
@@ -118,11 +124,11 @@ class _Router:
 
 def check_exemplars(scenario: Scenario, reporter: Reporter, score: Scorer) -> None:
     """Report free-text nodes whose weak exemplars score or route as well as a strong one."""
-    try:
-        router = _Router(scenario, score)
-    except Exception as exc:  # noqa: BLE001 - a scorer bug must not stop validation
-        reporter.error(("nodes",), f"the scorer failed on this scenario's exemplars "
-                                   f"({type(exc).__name__}: {exc})", at_key=True)
+    router = _Router(scenario, score)
+    for node_id, why in router.failures.items():
+        reporter.error(("nodes", node_id, "exemplars"),
+                       f"the scorer failed on these exemplars ({why})", at_key=True)
+    if router.failures:
         return
     for node_id, states in sorted(router.reachable().items()):
         answers = router.answers[node_id]

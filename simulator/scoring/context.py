@@ -30,6 +30,7 @@ _OWNS_BACK = re.compile(r"^(?=.*\b(?:it|that|this)\b)(?=.*\b(?:i|i'm|i've|i'd|me
 _ECHO_SHARE = 0.7  # share of the response's content words taken from the client's line
 
 
+@lru_cache(maxsize=32768)
 def stem(word: str) -> str:
     """A crude stem, enough to match "worried"/"worry" and "cancelled"/"cancel"."""
     for suffix in ("ing", "ied", "ies", "ed", "es", "ly", "s", "y"):
@@ -64,6 +65,12 @@ class Moment:
         """The moment's vocabulary, from the normalised client line and `about` phrases; the
         feelings the client showed, from the line and `shown` (the node's cue and inner);
         `generic`: words the training corpus shows trainees use after any client line."""
+        return _moment(client, about, shown, generic)
+
+    @classmethod
+    def build(cls, client: Utterance, about: tuple[Utterance, ...],
+              shown: Utterance | None, generic: frozenset[str]) -> Moment:
+        """Moment.of without the cache."""
         generic = GENERIC_WORDS | generic
         about_words = [w for phrase in about for w in _content(phrase.words) if w not in generic]
         felt = client.words + (shown.words if shown else ())
@@ -72,6 +79,12 @@ class Moment:
         return cls(frozenset(stem(w) for w in _content(client.words)),
                    frozenset(stem(w) for w in about_words),
                    frozenset(feeling_families(felt)), generic, setting)
+
+
+@lru_cache(maxsize=512)  # one moment is met by many answers (a node, a corpus client line)
+def _moment(client: Utterance, about: tuple[Utterance, ...], shown: Utterance | None,
+            generic: frozenset[str]) -> Moment:
+    return Moment.build(client, about, shown, generic)
 
 
 @dataclass(frozen=True)

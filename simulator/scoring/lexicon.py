@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Feeling and stance words a reflection or validation may name. Broad on purpose: clients and
 # trainees use everyday words for feelings far more than clinical ones.
 FEELINGS = frozenset(
@@ -171,6 +173,7 @@ _IZE = (("izing", "ising"), ("ization", "isation"), ("izations", "isations"), ("
         ("yze", "yse"))
 
 
+@lru_cache(maxsize=16384)
 def canonical_spelling(word: str) -> str:
     """The British spelling the detectors use ("realize" -> "realise", "color" -> "colour")."""
     if word in _AMERICAN:

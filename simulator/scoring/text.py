@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from simulator.scoring.lexicon import (
     AUXILIARIES,
@@ -178,6 +178,7 @@ def _canonical(words: list[tuple[str, Span]], breaks: set[int]):
     return tokens, tuple(span for _, span, _ in out), new_breaks
 
 
+@lru_cache(maxsize=4096)  # client lines and `about` phrases recur across many answers
 def normalise(text: str) -> Utterance:
     """Canonical words joined by single spaces, inferred sentences, and the map back."""
     words, breaks = _raw_tokens(_lower(text))

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread: sums split across threads differ in the last digits from run to run, and the
+# weights must not (tests/scoring/test_train.py retrains in a fresh process and compares bytes).
+# Set before numpy loads its BLAS; `python -m simulator.scoring.train` is such a process.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import numpy as np  # noqa: E402
 
 from simulator.scoring.corpus import (
     CRITERIA,

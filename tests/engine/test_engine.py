@@ -122,16 +122,20 @@ def test_choice_measures_fill_missing_ids_and_compute_overall(clock):
     assert measures == {
         "reflection": 0.0, "validation": 0.0, "exploration": 0.5, "ownership": 0.9,
         "metacommunication": 0.6, "collaboration": 0.0, "advice": 0.0, "defensiveness": 0.0,
-        "dismissing": 0.0, "blame": 0.0, "self_focus": 0.0,
-        "overall": 0.6667,  # mean of the best three criteria (0.9, 0.6, 0.5), no flags
+        "dismissing": 0.0, "blame": 0.0, "self_focus": 0.0, "contradicting": 0.0,
+        "formulaic": 0.0,
+        # the node needs ownership and metacommunication: 0.75 x the best of them (ownership
+        # 0.9) + 0.25 x the best other criterion (metacommunication 0.6), no flags
+        "overall": 0.825,
     }
 
 
 def test_choice_flags_subtract_their_penalties(clock):
     # 0.8 defensiveness x 0.3 + 0.6 dismissing x 0.2 = 0.36 off a zero positive score
     assert choice_measures(clock, "opening", 2)["overall"] == 0.0
-    # the best three criteria are 0.3, 0 and 0: mean 0.1, minus 0.4 dismissing x 0.2
-    assert choice_measures(clock, "opening", 1)["overall"] == pytest.approx(0.02)
+    # exploration 0.3 is not a move this node needs (ownership, metacommunication): it adds
+    # only 0.25 x 0.3 = 0.075, and 0.4 dismissing x 0.2 takes 0.08 off
+    assert choice_measures(clock, "opening", 1)["overall"] == 0.0
 
 
 def test_a_choice_drives_the_branches(clock):
@@ -145,7 +149,7 @@ def test_a_choice_drives_the_branches(clock):
 def test_a_choice_with_its_own_goto_skips_the_branches():
     choices = ("    cue: Shrugs.\n    respond: choice\n    choices:\n"
                "      - {text: A., scores: {reflection: 0.1}, feedback: F., goto: repaired}\n"
-               "      - {text: B., scores: {reflection: 0.9}, feedback: F.}")
+               "      - {text: B., scores: {reflection: 0.2}, feedback: F.}")
     text = mutate(fixture_text("tiny.yaml"), "    cue: Shrugs.", choices)
     exemplars = text[text.index("    exemplars:"):text.index("    branches:")]
     text = mutate(text, exemplars, "")  # respond: choice needs no exemplars
@@ -153,7 +157,7 @@ def test_a_choice_with_its_own_goto_skips_the_branches():
     first = advance(tiny, "opening", choice_measures(tiny, "opening", 0), START, choice_index=0)
     assert (first.next_node, first.branch_index) == ("repaired", None)
     second = advance(tiny, "opening", choice_measures(tiny, "opening", 1), START, choice_index=1)
-    # reflection 0.9 alone gives overall 0.3 (best three: 0.9, 0, 0), below the 0.5 branch
+    # reflection 0.2 alone gives overall 0.15 (0.75 x 0.2), below the 0.5 branch
     assert (second.next_node, second.branch_index) == ("unresolved", 1)
 
 

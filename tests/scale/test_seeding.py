@@ -57,7 +57,8 @@ def test_seeded_scores_look_like_the_scorer_made_them(run, app, session):
         assert set(flags) == set(rubric.flag_ids)
         for item_id, item in {**turn.scores["criteria"], **turn.scores["flags"]}.items():
             assert item["level"] == rubric.item(item_id).level_for(item["score"]).level
-        assert turn.overall == turn.scores["overall"] == rubric.overall(criteria, flags)
+        needs = turn.scores["needs"]
+        assert turn.overall == turn.scores["overall"] == rubric.overall(criteria, flags, needs)
     assert len({turn.overall for turn in free}) > len(free) // 2  # jittered, not copies
 
 

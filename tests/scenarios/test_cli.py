@@ -20,8 +20,9 @@ def no_scorer(monkeypatch):
 
 def fake_scorer(monkeypatch, overall_by_text):
     """Make the self-test use a scorer that returns fixed overall scores per response text."""
-    def score_response(*, client, response, rubric, indicators=None, exemplars=None):
-        return SimpleNamespace(overall=overall_by_text(response))
+    def score_response(*, client, response, rubric, **context):
+        overall = overall_by_text(response)
+        return SimpleNamespace(overall=overall, measures=lambda: {"overall": overall})
 
     monkeypatch.setattr(validate_module, "find_scorer", lambda: (score_response, ""))
 
@@ -80,7 +81,11 @@ def test_self_test_flags_a_weak_exemplar_that_outscores_a_strong_one(stage, monk
         "tiny.yaml:26:5: nodes.opening.exemplars: weak[0] scores 0.90 overall, not below "
         "strong[0] (0.40); the scorer cannot tell them apart, so sharpen the exemplars or add "
         "indicators",
-        "1 scenario, 0 rubrics: 1 error, 0 warnings",
+        # and because of it the weak answer also branches to the better ending
+        "tiny.yaml:26:5: nodes.opening.exemplars: at salience 3 (away) weak[0] routes better "
+        "than strong[0]: 'repaired' (salience 3, best ending repaired) against 'unresolved' "
+        "(salience 3, best ending unresolved); adjust the branch conditions or the exemplars",
+        "1 scenario, 0 rubrics: 2 errors, 0 warnings",
     ]
     assert result.exit_code == 1
 

@@ -88,6 +88,8 @@ def test_model_is_built_from_the_file():
     assert opening.branches[1].conditions[0].measure == "ownership"
     assert opening.notice is not None and opening.notice.family == "withdrawal"
     assert opening.indicators == {"ownership": (r"\bclock\b", r"\bI (looked|glanced)\b")}
+    assert opening.about == ("the clock", "glanced", "how long have we got")
+    assert scenario.needs_of(opening) == ("ownership", "metacommunication")
     assert isinstance(scenario.node("repaired-end"), Ending)
     assert scenario.alliance.rules[-1].direction == "against"
     assert scenario.markers == ("shifting-topic", "denial-of-feeling", "therapist-error")

@@ -212,3 +212,33 @@ def test_style_warnings(old, new, message):
     problems = problems_in(mutate(TINY, old, new))
     assert message in problems
     assert all("warning:" in p or "cannot be reached" in p for p in problems)
+
+
+ABOUT_AT = "    inner: Wants to be asked properly."
+
+
+@pytest.mark.parametrize(("lines", "messages"), [
+    ("    about: [last week, fine]\n    needs: [reflection, metacommunication]", []),
+    ("    needs: [reflection, ownershp]",
+     ["tiny.yaml:25:25: nodes.opening.needs[1]: 'ownershp' is not a criterion of the rubric "
+      "(did you mean 'ownership'?)"]),
+    ("    needs: [advice]",
+     ["tiny.yaml:25:13: nodes.opening.needs[0]: 'advice' is not a criterion of the rubric "
+      "(known: reflection, validation, exploration, ownership, metacommunication, "
+      "collaboration)"]),
+    ("    needs: [reflection, reflection]",
+     ["tiny.yaml:25:25: nodes.opening.needs[1]: 'reflection' is listed twice"]),
+    ("    needs: []", ["tiny.yaml:25:12: nodes.opening.needs: needs 1 to 3 items, got 0"]),
+    ("    about: [last week, '']",
+     ["tiny.yaml:25:24: nodes.opening.about[1]: must not be empty"]),
+    ("    about: ['" + "x" * 61 + "']",
+     ["tiny.yaml:25:13: nodes.opening.about[0]: 61 characters; keep each phrase to 60 (a few "
+      "words a trainee might type)"]),
+    ("    about: ['...']",
+     ["tiny.yaml:25:13: nodes.opening.about[0]: '...' names nothing a trainee could type "
+      "(needs a word)"]),
+    ("    about: the break",
+     ["tiny.yaml:25:12: nodes.opening.about: expected a list, got text ('the break')"]),
+])
+def test_about_and_needs_are_checked(lines, messages):
+    assert problems_in(mutate(TINY, ABOUT_AT, f"{ABOUT_AT}\n{lines}")) == messages

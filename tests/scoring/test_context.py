@@ -129,3 +129,14 @@ def test_overall_rewards_the_needed_move_not_breadth(shipped):
     needs = ("ownership",)
     assert shipped.overall(one_move, {}, needs) > shipped.overall(breadth, {}, needs)
     assert shipped.overall({"reflection": 0.9}, {}, needs) < 0.3  # not the move needed here
+
+
+def test_a_flag_between_absent_and_present_shows_some_signs_never_praise(shipped):
+    advice = shipped.item("advice")
+    some = advice.shown(0.35, True)
+    assert some.label == "Some signs of premature advice"
+    assert some.feedback == advice.levels[1].feedback  # the advice, not "No premature advice"
+    assert advice.shown(0.35, False) is None  # no words to show: nothing claimed either way
+    assert advice.shown(0.1, True) is None
+    assert advice.shown(0.7, True).label == "Present"
+    assert shipped.item("reflection").shown(0.35, True).label == "Emerging"

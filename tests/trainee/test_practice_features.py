@@ -141,3 +141,44 @@ def _unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+def test_the_same_answer_at_a_second_moment_earns_credit_once(client, session, trainee):
+    url = start(client, SCENARIO)
+    answer(client, url, {"response": OWNING})
+    if attempt_of(session, url).status != "in_progress":
+        pytest.fail("the scenario ended after one answer; pick a longer path for this test")
+    answer(client, url, {"response": OWNING})
+    first, second = session.exec(select(Turn).order_by(Turn.index)).all()
+    assert first.scores["criteria"]["ownership"]["score"] > 0.5
+    assert second.scores["repeats"] == 0
+    assert all(item["score"] == 0 for item in second.scores["criteria"].values())
+    assert second.scores["flags"]["formulaic"]["score"] == 1.0
+    page = client.get(url).get_data(as_text=True)
+    assert "Watch for: stock phrases" in page
+    assert "the same answer you gave at an earlier moment" in page
+
+
+def test_rewinding_and_answering_the_same_moment_again_is_not_a_repeat(client, session,
+                                                                        trainee):
+    url = start(client, SCENARIO)
+    answer(client, url, {"response": OWNING})
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get(url).get_data(as_text=True)).group(1)
+    assert client.post(f"{url}/rewind", data={"csrf_token": token}).status_code == 303
+    answer(client, url, {"response": OWNING})
+    live = session.exec(select(Turn).where(Turn.superseded.is_(False))).one()
+    assert "repeats" not in live.scores
+    assert live.scores["criteria"]["ownership"]["score"] > 0.5
+
+
+def test_a_scorer_that_cannot_load_refuses_the_turn_and_stores_nothing(client, session, trainee,
+                                                                      monkeypatch, tmp_path):
+    from simulator.scoring import model
+
+    url = start(client, SCENARIO)
+    monkeypatch.setattr(model, "WEIGHTS_PATH", tmp_path / "missing.json")
+    response = answer(client, url, {"response": OWNING})
+    assert response.status_code == 503
+    assert "Scoring is unavailable" in response.get_data(as_text=True)
+    assert session.exec(select(Turn)).all() == []

@@ -57,10 +57,17 @@ _ATTRIBUTED = re.compile(
 )
 
 
+# One scan: a named group per strength (strongest first), as PatternDetector does.
+_STRENGTHS = sorted({strength for strength, _ in _PATTERNS}, reverse=True)
+_ONE = re.compile("|".join(
+    f"(?P<s{i}>" + "|".join(regex.pattern for strength, regex in _PATTERNS if strength == s) + ")"
+    for i, s in enumerate(_STRENGTHS)))
+
+
 def contradictions(response: Utterance, client: Utterance) -> list[Hit]:
     """Places where the response denies or replaces what the client showed."""
-    found = [Hit(strength, m.span()) for strength, regex in _PATTERNS
-             for m in regex.finditer(response.norm)]
+    found = [Hit(_STRENGTHS[int((m.lastgroup or "s0")[1:])], m.span())
+             for m in _ONE.finditer(response.norm)]
     shown = feeling_families(client.words)
     if shown:
         for m in _ATTRIBUTED.finditer(response.norm):
