@@ -40,6 +40,7 @@ STANCE_VERBS = frozenset(
 
 # Common spellings trainees type fast: missing apostrophes, phone shorthand, frequent typos.
 SPELLING = {
+    "cannot": "can't",
     "dont": "don't", "cant": "can't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't",
     "wasnt": "wasn't", "arent": "aren't", "werent": "weren't", "havent": "haven't",
     "hasnt": "hasn't", "hadnt": "hadn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
@@ -145,7 +146,7 @@ CANONICAL = {
     "it will": "it'll", "let us": "let's", "do not": "don't", "does not": "doesn't",
     "did not": "didn't", "is not": "isn't", "are not": "aren't", "was not": "wasn't",
     "were not": "weren't", "have not": "haven't", "has not": "hasn't", "had not": "hadn't",
-    "can not": "can't", "cannot": "can't", "will not": "won't", "would not": "wouldn't",
+    "can not": "can't", "will not": "won't", "would not": "wouldn't",
     "could not": "couldn't", "should not": "shouldn't", "must not": "mustn't",
     "i'm not": "i'm not", "you're not": "you're not",
     "u r": "you're", "you r": "you're", "i m": "i'm", "i ve": "i've", "i d": "i'd",

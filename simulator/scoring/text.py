@@ -36,6 +36,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|\n")
 _WH_CONTRACTED = frozenset(["what's", "how's", "where's", "who's", "why's", "when's"])
 _SUBJECTS = frozenset(["you", "i", "we", "it", "they", "he", "she"])
 _LONGEST_PHRASE = max(len(key.split()) for key in CANONICAL)
+_PHRASE_STARTS = frozenset(key.split()[0] for key in CANONICAL)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ def _canonical(words: list[tuple[str, Span]], breaks: set[int]):
     out: list[tuple[str, Span, int]] = []
     i = 0
     while i < len(repaired):
-        for size in range(min(_LONGEST_PHRASE, len(repaired) - i), 1, -1):
+        sizes = (range(min(_LONGEST_PHRASE, len(repaired) - i), 1, -1)
+                 if repaired[i][0] in _PHRASE_STARTS else ())
+        for size in sizes:
             phrase = " ".join(w for w, _, _ in repaired[i:i + size])
             if phrase in CANONICAL:
                 span = (repaired[i][1][0], repaired[i + size - 1][1][1])
