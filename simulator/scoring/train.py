@@ -19,7 +19,7 @@ from pathlib import Path
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 from simulator.scoring.corpus import (
     CRITERIA,
