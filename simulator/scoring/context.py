@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from simulator.scoring.detectors.base import Hit
 from simulator.scoring.detectors.contradiction import contradictions
 from simulator.scoring.detectors.questions import question_kind
 from simulator.scoring.lexicon import FAMILY_OF, STOPWORDS, feeling_families
@@ -130,8 +131,9 @@ def _echoes(response: Utterance, client: Utterance) -> bool:
     return taken / len(own) >= _ECHO_SHARE and len(own) - taken <= 1
 
 
-def fit(response: Utterance, client: Utterance, moment: Moment) -> Fit:
-    """How the response fits the moment."""
+def fit(response: Utterance, client: Utterance, moment: Moment,
+        found: list[Hit] | None = None) -> Fit:
+    """How the response fits the moment (`found`: its contradictions, when already known)."""
     grounded: list[Span] = []
     stock: list[Span] = []
     named_about = False
@@ -147,4 +149,5 @@ def fit(response: Utterance, client: Utterance, moment: Moment) -> Fit:
         (grounded if tied else stock).append((sentence.start, sentence.end))
         previous_tied = own
     return Fit(tuple(grounded), tuple(stock), named_about, _echoes(response, client),
-               tuple((h.strength, h.span) for h in contradictions(response, client)))
+               tuple((h.strength, h.span) for h in (
+                   contradictions(response, client) if found is None else found)))

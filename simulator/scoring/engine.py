@@ -141,25 +141,27 @@ def _confidence(judgements: Mapping[str, _Judgement], ctx: Context, model: Model
 
 def _judge_all(response: str, moment: Context, rubric: Rubric,
                indicators: Mapping[str, Sequence[str]],
-               exemplars: Mapping[str, Sequence[str]] | None):
-    """The model's judgement of every item, the context, its fit and the author's matches
-    (`moment`: a Context whose response is ignored, carrying the client line and its setting)."""
+               exemplars: Mapping[str, Sequence[str]] | None,
+               items: Sequence[RubricItem] | None = None):
+    """The model's judgement of the items (default: all), the context, its fit and the author's
+    matches (`moment`: a Context whose response is ignored, carrying the client line and its
+    setting)."""
     ctx = Context(normalise(response), moment.client, moment.about, moment.shown,
                   load_model().generic)
     hits = detect(ctx)
-    fitted = moment_fit(ctx)
+    fitted = moment_fit(ctx, hits)
     features, evidence = extract(ctx, hits, exemplars, fitted)
     to_raw = ctx.response.to_raw
     raw_evidence = {name: [to_raw(span) for span in spans] for name, spans in evidence.items()
                     if name in features}
     strengths = _strongest_by_item(hits)
     model = load_model()  # cached: the same object that gave ctx.generic
-    specific = {item.id: _indicator_spans(response, indicators.get(item.id))
-                for item in rubric.criteria + rubric.flags}
+    items = rubric.criteria + rubric.flags if items is None else items
+    specific = {item.id: _indicator_spans(response, indicators.get(item.id)) for item in items}
     judgements = {
         item.id: _judge(item.id, model, features, raw_evidence, strengths.get(item.id, 0.0),
                         specific[item.id])
-        for item in rubric.criteria + rubric.flags
+        for item in items
     }
     return judgements, ctx, specific, model, _raw_fit(ctx, fitted)
 
@@ -172,7 +174,8 @@ def _criteria(rubric: Rubric, response: str, judgements, ctx: Context, fitted: r
     grounded_only = None
     if fitted.stock and fitted.grounded:
         text = " ".join(response[start:end] for start, end in fitted.grounded)
-        grounded_only = _judge_all(text, ctx, rubric, indicators, exemplars)[0]
+        grounded_only = _judge_all(text, ctx, rubric, indicators, exemplars,
+                                   rubric.criteria)[0]
     found = {}
     for cid in rubric.criterion_ids:
         judgement = judgements[cid]

@@ -104,10 +104,12 @@ def _stock_features(fitted: Fit, evidence: Evidence) -> dict[str, float]:
             "stock:all": 1.0 if not fitted.grounded else 0.0}
 
 
-def moment_fit(ctx: Context) -> Fit:
-    """How the response fits its moment (grounding, stock sentences, echo, contradictions)."""
+def moment_fit(ctx: Context, hits: Hits | None = None) -> Fit:
+    """How the response fits its moment (grounding, stock sentences, echo, contradictions);
+    `hits`: the detectors' hits when already found (their contradictions are reused)."""
+    found = None if hits is None else hits.get("contradiction", [])
     return fit(ctx.response, ctx.client,
-               Moment.of(ctx.client, ctx.about, ctx.shown, ctx.generic))
+               Moment.of(ctx.client, ctx.about, ctx.shown, ctx.generic), found)
 
 
 def extract(
@@ -119,7 +121,7 @@ def extract(
     evidence: Evidence = {}
     features = _detector_features(ctx, hits, evidence)
     features.update(_shape_features(ctx, evidence))
-    features.update(_stock_features(fitted or moment_fit(ctx), evidence))
+    features.update(_stock_features(fitted or moment_fit(ctx, hits), evidence))
     similarity = _exemplar_features(ctx.response.raw, exemplars)
     features.update(similarity)
     evidence.update({name: [(0, len(ctx.response.norm))] for name in similarity})
