@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.practice.answers import moment_setting
 from simulator.scenarios.model import ClientNode, Scenario
 from simulator.scoring import score_response
 
@@ -99,7 +100,10 @@ def exemplar_profile(scenario: Scenario, node_id: str) -> dict[str, float]:
         node = scenario.node(node_id)
         if not isinstance(node, ClientNode) or node.exemplars is None:
             return {}
+        # scored as a trainee's answer at this moment is scored (one way to read an answer)
         result = score_response(client=node.say, response=node.exemplars.strong[0],
-                                rubric=scenario.rubric)
+                                rubric=scenario.rubric, about=node.about,
+                                shown=moment_setting(scenario, node),
+                                needs=scenario.needs_of(node))
         _profiles[key] = {cid: item.score for cid, item in result.criteria.items()}
     return _profiles[key]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from simulator.scoring.detectors.base import Hit
 from simulator.scoring.detectors.contradiction import contradictions
 from simulator.scoring.detectors.questions import question_kind
-from simulator.scoring.lexicon import FAMILY_OF, STOPWORDS, feeling_families
+from simulator.scoring.lexicon import FAMILY_OF, STOPWORDS, feeling_families, stem
 from simulator.scoring.stock_words import GENERIC_WORDS
 from simulator.scoring.text import Sentence, Span, Utterance
 
@@ -29,15 +29,6 @@ _SHIFT = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're
 _ASKING = frozenset(["open", "closed", "invite", "reflective"])
 _OWNS_BACK = re.compile(r"^(?=.*\b(?:it|that|this)\b)(?=.*\b(?:i|i'm|i've|i'd|me|my)\b)")
 _ECHO_SHARE = 0.7  # share of the response's content words taken from the client's line
-
-
-@lru_cache(maxsize=32768)
-def stem(word: str) -> str:
-    """A crude stem, enough to match "worried"/"worry" and "cancelled"/"cancel"."""
-    for suffix in ("ing", "ied", "ies", "ed", "es", "ly", "s", "y"):
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
 
 
 @lru_cache(maxsize=8)

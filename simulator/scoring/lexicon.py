@@ -209,3 +209,12 @@ FAMILY_OF = {word: family for family, words in _FAMILIES.items() for word in wor
 def feeling_families(words) -> set[str]:
     """The feeling families named by these words ("furious" -> anger)."""
     return {FAMILY_OF[w] for w in words if w in FAMILY_OF}
+
+
+@lru_cache(maxsize=32768)
+def stem(word: str) -> str:
+    """A crude stem, enough to match "worried"/"worry" and "cancelled"/"cancel"."""
+    for suffix in ("ing", "ied", "ies", "ed", "es", "ly", "s", "y"):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from simulator.scoring.detectors.base import (
     Context,
@@ -15,7 +14,7 @@ from simulator.scoring.detectors.base import (
     reported,
 )
 from simulator.scoring.detectors.fragments import DEGREE, FEEL, GAP, HARD, I_AM, YOU_ARE
-from simulator.scoring.lexicon import STOPWORDS
+from simulator.scoring.lexicon import STOPWORDS, stem
 
 _YOU_VERB = (
     rf"(?:{YOU_ARE}|you (?:feel|felt|were|seem|seemed|sound|sounded|must (?:be|feel|have felt)"
@@ -171,15 +170,6 @@ class Statement(Detector):
             if not s.is_question and len([w for w in s.words if w not in _BACKCHANNEL]) >= 4
             and not _NOT_ABOUT_CLIENT.match(s.text) and not directs(s.text)
         ]
-
-
-@lru_cache(maxsize=16384)
-def stem(word: str) -> str:
-    """A crude stem, enough to match "worried"/"worry" and "cancelled"/"cancel"."""
-    for suffix in ("ing", "ied", "ies", "ed", "es", "ly", "s", "y"):
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
 
 
 @register
