@@ -21,7 +21,6 @@ from simulator.scoring.lexicon import FAMILY_OF, STOPWORDS, feeling_families, st
 from simulator.scoring.stock_words import GENERIC_WORDS
 from simulator.scoring.text import Sentence, Span, Utterance
 
-_CONTENT = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _MIN_SPECIFIC = 1  # specific words a sentence needs to count as grounded without an overlap
 # Person shift for echo detection: the client's "I" is the response's "you".
 _SHIFT = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're",
@@ -85,20 +84,12 @@ class Fit:
 
     grounded: tuple[Span, ...]  # sentences tied to this moment
     stock: tuple[Span, ...]  # sentences made only of stock phrasing
-    named_about: bool  # the response names what the rupture is about
     echo: bool  # mostly the client's own words said back
     contradictions: tuple[tuple[float, Span], ...]  # (strength, span) denying the client
 
-    def formulaic_share(self, credited: list[Span]) -> float:
-        """The share of credit-bearing sentences that are stock phrasing only."""
-        if not credited:
-            return 0.0
-        stock = [s for s in credited if s in self.stock]
-        return len(stock) / len(credited)
 
-
-def _grounded(sentence: Sentence, moment: Moment) -> tuple[bool, bool]:
-    """(grounded, names what the rupture is about) for one sentence."""
+def _grounded(sentence: Sentence, moment: Moment) -> bool:
+    """Whether the sentence names something of this moment by its own words."""
     stems = {stem(w) for w in _content(sentence.words)}
     about = bool(stems & moment.about_stems)
     shared = stems & (moment.client_stems - _stems(moment.generic))
@@ -109,7 +100,7 @@ def _grounded(sentence: Sentence, moment: Moment) -> tuple[bool, bool]:
     families = feeling_families(sentence.words)
     feeling_fits = len(families) == 1 and bool(families & moment.client_families)
     named = bool(stems & moment.setting_stems)
-    return about or bool(shared) or named or feeling_fits or len(specific) >= _MIN_SPECIFIC, about
+    return about or bool(shared) or named or feeling_fits or len(specific) >= _MIN_SPECIFIC
 
 
 def _echoes(response: Utterance, client: Utterance) -> bool:
@@ -127,18 +118,16 @@ def fit(response: Utterance, client: Utterance, moment: Moment,
     """How the response fits the moment (`found`: its contradictions, when already known)."""
     grounded: list[Span] = []
     stock: list[Span] = []
-    named_about = False
     previous_tied = False
     for sentence in response.sentences:
-        own, about = _grounded(sentence, moment)
+        own = _grounded(sentence, moment)
         # right after a sentence tied to the moment by its own words, a question or invitation
         # asks about that thing ("Twenty minutes is a long time. What was it like?"), and an
         # "I ... it/that" owns it ("...last week. I think I got it wrong.")
         tied = own or previous_tied and (question_kind(sentence) in _ASKING
                                          or _OWNS_BACK.search(sentence.text) is not None)
-        named_about = named_about or about
         (grounded if tied else stock).append((sentence.start, sentence.end))
         previous_tied = own
-    return Fit(tuple(grounded), tuple(stock), named_about, _echoes(response, client),
+    return Fit(tuple(grounded), tuple(stock), _echoes(response, client),
                tuple((h.strength, h.span) for h in (
                    contradictions(response, client) if found is None else found)))

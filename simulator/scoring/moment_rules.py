@@ -36,8 +36,7 @@ class Raw:
 
     grounded: tuple[Span, ...]
     stock: tuple[Span, ...]
-    contradicting: tuple[Span, ...]  # whole sentences that contain a contradiction
-    contradiction_hits: tuple[tuple[float, Span], ...]
+    contradicting: tuple[Span, ...]  # whole sentences that contain a clear contradiction
     echo: bool
 
 
@@ -48,11 +47,10 @@ def _overlaps(span: Span, regions: Sequence[Span]) -> bool:
 def to_raw(fit: Fit, sentences: Sequence[Span], mapper) -> Raw:
     """The fit in raw coordinates (`mapper` maps a canonical span to the typed text)."""
     strong = [span for strength, span in fit.contradictions if strength >= CONTRADICTION_MIN]
-    hits = tuple((strength, mapper(span)) for strength, span in fit.contradictions)
     contradicting = tuple(mapper(s) for s in sentences
                           if any(_overlaps(span, [s]) for span in strong))
     return Raw(tuple(mapper(s) for s in fit.grounded), tuple(mapper(s) for s in fit.stock),
-               contradicting, hits, fit.echo)
+               contradicting, fit.echo)
 
 
 def grounded_evidence(spans: Sequence[Span], fit: Raw) -> bool:
