@@ -25,7 +25,6 @@ from pathlib import Path
 import yaml
 from _common import machine, rubric, table
 
-from simulator.practice.answers import moment_setting
 from simulator.resources import scenarios_dir
 from simulator.scenarios.library import load_library
 from simulator.scoring import score_response
@@ -89,8 +88,7 @@ def templates_report(shipped) -> None:
     texts = [t["text"] for t in yaml.safe_load(TEMPLATES.read_text())["templates"]]
     library = load_library(scenarios_dir())
     at_nodes = [score_response(client=node.say, response=text, rubric=scenario.rubric,
-                               about=node.about, shown=moment_setting(scenario, node),
-                               needs=scenario.needs_of(node)).overall
+                               **scenario.moment_of(node)).overall
                 for scenario in library.scenarios.values()
                 for node in scenario.client_nodes.values() for text in texts]
     clients = sorted({e.client for e in load_corpus().test})

@@ -60,26 +60,18 @@ def score_answer(scenario: Scenario, node: ClientNode, answer: Answer,
     and the trainee's `earlier` answers in the attempt (a repeat earns nothing twice)."""
     if answer.choice is not None and node.respond in ("choice", "both"):
         return _score_choice(scenario, node, answer.choice)
-    needs = scenario.needs_of(node)
+    moment = scenario.moment_of(node)
     result = score_response(
         client=node.say, response=answer.response.strip(), rubric=scenario.rubric,
-        indicators=node.indicators or None, exemplars=_exemplars(node), about=node.about,
-        shown=moment_setting(scenario, node), needs=needs, earlier=earlier,
+        indicators=node.indicators or None, exemplars=_exemplars(node), earlier=earlier,
+        **moment,
     )
-    stored = {"kind": "free", **result.to_json(), "needs": list(needs)}
+    stored = {"kind": "free", **result.to_json(), "needs": list(moment["needs"])}
     for group, items in (("criteria", result.criteria), ("flags", result.flags)):
         for item_id, item in items.items():
             stored[group][item_id].update(level=item.level, label=item.label,
                                           feedback=item.feedback)
     return Scored(result.measures(), stored)
-
-
-def moment_setting(scenario: Scenario, node: ClientNode) -> str:
-    """What the client shows and feels at this node (cue, inner) and the story so far (the
-    client's background, context and history): the things a specific answer can name."""
-    client = scenario.client
-    return " ".join(part for part in (node.cue, node.inner, client.background, client.context,
-                                      client.history) if part)
 
 
 def _exemplars(node: ClientNode) -> dict | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.practice.answers import moment_setting
 from simulator.scenarios.model import ClientNode, Scenario
 from simulator.scoring import score_response
 
@@ -102,8 +101,6 @@ def exemplar_profile(scenario: Scenario, node_id: str) -> dict[str, float]:
             return {}
         # scored as a trainee's answer at this moment is scored (one way to read an answer)
         result = score_response(client=node.say, response=node.exemplars.strong[0],
-                                rubric=scenario.rubric, about=node.about,
-                                shown=moment_setting(scenario, node),
-                                needs=scenario.needs_of(node))
+                                rubric=scenario.rubric, **scenario.moment_of(node))
         _profiles[key] = {cid: item.score for cid, item in result.criteria.items()}
     return _profiles[key]

@@ -162,6 +162,15 @@ class Scenario:
         """The criteria this moment needs: the node's own list, else its rupture family's."""
         return self.rubric.needs_for(self.rupture, node.needs)
 
+    def moment_of(self, node: ClientNode) -> dict:
+        """What the scorer judges an answer at this node against (score_response keywords):
+        what the rupture is about, what the client shows and feels and the story so far (cue,
+        inner, the client's background, context and history), and the moves it needs."""
+        client = self.client
+        shown = " ".join(part for part in (node.cue, node.inner, client.background,
+                                           client.context, client.history) if part)
+        return {"about": node.about, "shown": shown, "needs": self.needs_of(node)}
+
     @property
     def client_nodes(self) -> dict[str, ClientNode]:
         return {nid: n for nid, n in self.nodes.items() if isinstance(n, ClientNode)}

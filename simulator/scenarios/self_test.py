@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.engine import AllianceState, advance, choice_measures
-from simulator.practice.answers import moment_setting
 from simulator.scenarios.model import ClientNode, Ending, Scenario
 from simulator.scenarios.problems import Reporter
 
@@ -54,8 +53,7 @@ def _answers(scenario: Scenario, node: ClientNode, score: Scorer) -> dict[str, l
                     for group in ("strong", "weak")}
                 result = score(client=node.say, response=text, rubric=scenario.rubric,
                                indicators=node.indicators or None, exemplars=references,
-                               about=node.about, shown=moment_setting(scenario, node),
-                               needs=scenario.needs_of(node))
+                               **scenario.moment_of(node))
                 found[kind].append(_Answer(f"{kind}[{i}]", result.measures()))
     for i, _choice in enumerate(node.choices):
         found["choice"].append(_Answer(f"choices[{i}]", choice_measures(scenario, node, i), i))
