@@ -95,7 +95,8 @@ def _parsed_upload(content_hash: str, shipped: Library) -> Scenario | None:
     if content_hash not in _uploads:
         snapshot = get_session().get(ScenarioSnapshot, content_hash)
         scenario, problems = load_scenario_text(
-            snapshot.source_text, name=f"{snapshot.scenario_id}.yaml", rubrics=shipped.rubrics)
+            snapshot.source_text, name=f"{snapshot.scenario_id}.yaml", rubrics=shipped.rubrics,
+            stored=True)
         if scenario is None:
             log.warning("uploaded scenario %s no longer loads: %s", snapshot.scenario_id,
                         problems[0] if problems else "unknown problem")

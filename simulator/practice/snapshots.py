@@ -41,8 +41,8 @@ def scenario_for(*, session: Session, attempt: Attempt, library: Library) -> Sce
         if snapshot is None:
             raise SnapshotUnreadable(f"no snapshot {attempt.scenario_hash[:12]} is stored")
         scenario, problems = load_scenario_text(
-            snapshot.source_text, name=f"{snapshot.scenario_id}.yaml", rubrics=library.rubrics
-        )
+            snapshot.source_text, name=f"{snapshot.scenario_id}.yaml", rubrics=library.rubrics,
+            stored=True)
         if scenario is None:
             first = problems[0] if problems else "unknown problem"
             raise SnapshotUnreadable(f"snapshot of {snapshot.scenario_id} no longer loads: {first}")

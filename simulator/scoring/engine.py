@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from simulator.scoring import moment_rules as rules
 from simulator.scoring.detectors import DETECTORS, Context
 from simulator.scoring.features import Hits, detect, extract, moment_fit
+from simulator.scoring.indicators import MatchBudget, indicator_spans
 from simulator.scoring.model import ItemModel, Model, load_model
 from simulator.scoring.result import ItemScore, ScoreResult, Span
 from simulator.scoring.text import normalise
@@ -34,18 +34,6 @@ class _Judgement:
     spans: tuple[Span, ...]
     detector_strength: float  # strongest hit of a detector that names this item
     own_words: bool = True  # some evidence comes from a detector made for this item
-
-
-@lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-
-
-def _indicator_spans(response: str, patterns: Sequence[str] | None) -> list[Span]:
-    if not patterns:
-        return []
-    return [m.span() for regex in _compiled(tuple(patterns)) for m in regex.finditer(response)
-            if m.end() > m.start()]
 
 
 def merge_spans(spans: Sequence[Span]) -> tuple[Span, ...]:
@@ -142,10 +130,10 @@ def _confidence(judgements: Mapping[str, _Judgement], ctx: Context, model: Model
 def _judge_all(response: str, moment: Context, rubric: Rubric,
                indicators: Mapping[str, Sequence[str]],
                exemplars: Mapping[str, Sequence[str]] | None,
-               items: Sequence[RubricItem] | None = None):
+               budget: MatchBudget, items: Sequence[RubricItem] | None = None):
     """The model's judgement of the items (default: all), the context, its fit and the author's
     matches (`moment`: a Context whose response is ignored, carrying the client line and its
-    setting)."""
+    setting; `budget`: the answer's time for indicators)."""
     ctx = Context(normalise(response), moment.client, moment.about, moment.shown,
                   load_model().generic)
     hits = detect(ctx)
@@ -157,7 +145,8 @@ def _judge_all(response: str, moment: Context, rubric: Rubric,
     strengths = _strongest_by_item(hits)
     model = load_model()  # cached: the same object that gave ctx.generic
     items = rubric.criteria + rubric.flags if items is None else items
-    specific = {item.id: _indicator_spans(response, indicators.get(item.id)) for item in items}
+    specific = {item.id: indicator_spans(response, indicators.get(item.id), budget)
+                for item in items}
     judgements = {
         item.id: _judge(item.id, model, features, raw_evidence, strengths.get(item.id, 0.0),
                         specific[item.id])
@@ -167,14 +156,15 @@ def _judge_all(response: str, moment: Context, rubric: Rubric,
 
 
 def _criteria(rubric: Rubric, response: str, judgements, ctx: Context, fitted: rules.Raw,
-              specific, indicators, exemplars) -> dict[str, tuple[float, tuple[Span, ...]]]:
+              specific, indicators, exemplars,
+              budget: MatchBudget) -> dict[str, tuple[float, tuple[Span, ...]]]:
     """Each criterion after the context rules. When stock sentences sit beside grounded ones,
     a criterion the grounded part shows is judged on the grounded part alone, and one that only
     the stock part shows earns nothing: padding a good answer never raises it."""
     grounded_only = None
     if fitted.stock and fitted.grounded:
         text = " ".join(response[start:end] for start, end in fitted.grounded)
-        grounded_only = _judge_all(text, ctx, rubric, indicators, exemplars,
+        grounded_only = _judge_all(text, ctx, rubric, indicators, exemplars, budget,
                                    rubric.criteria)[0]
     found = {}
     for cid in rubric.criterion_ids:
@@ -209,14 +199,15 @@ def score_response(
     earns credit once).
     """
     indicators = indicators or {}
+    budget = MatchBudget()  # one budget for every indicator search this answer makes
     moment = Context(normalise(""), normalise(client or ""),
                      tuple(normalise(phrase) for phrase in about),
                      normalise(shown) if shown else None)
     judgements, ctx, specific, model, fitted = _judge_all(
-        response, moment, rubric, indicators, exemplars)
+        response, moment, rubric, indicators, exemplars, budget)
     repeated = rules.repeats(response, earlier)
     criteria_scores = _criteria(rubric, response, judgements, ctx, fitted, specific, indicators,
-                                exemplars)
+                                exemplars, budget)
     if repeated is not None:
         criteria_scores = {cid: (0.0, ()) for cid in criteria_scores}
     # a flag is "present" only with words of its own to show (not from the answer's shape)

@@ -144,18 +144,32 @@ def test_indicator_ids_and_shapes():
     ]
 
 
+NO_LOOKAROUND = ("uses lookahead or lookbehind ((?=, (?!, (?<=, (?<!), which RE2 does not have; "
+                 "write the words you want to match")
+
+
 @pytest.mark.parametrize(("pattern", "reason"), [
-    ("(a|a)*", "alternatives that can match the same text inside a repeated group, like (a|a)*"),
-    ("(.*)*", "nested quantifier (a repeated part inside a repeated group, like (a+)+)"),
-    (r"(\w)\1", "backreferences (\\1, (?P=name)) are not allowed"),
+    (r"(\w)\1", r"uses a backreference (\1 or (?P=name)), which RE2 does not have; write the "
+                "words out"),
+    ("(?=sorry)", NO_LOOKAROUND),
+    (r"(?<!not )\bflat\b", NO_LOOKAROUND),
+    ("sorry++", "uses a possessive repeat (*+, ++, ?+), which RE2 does not have and indicators "
+                "do not need; drop the final +"),
+    ("(?>sorry)", "uses an atomic group (?>...), which RE2 does not have and indicators do not "
+                  "need; write (?:...)"),
+    ("sorry{,3}", "uses {,3}, which RE2 reads as the text '{,3}'; write {0,3} for 'up to 3 "
+                  "times'"),
+    (r"\w{0,25}" * 6 + "x", "is too complex to search quickly (1,355 instructions once "
+                            "compiled; limit 250); use * or + instead of long counted repeats "
+                            "such as {0,25}"),
 ])
-def test_unsafe_indicator_patterns(pattern, reason):
+def test_indicator_patterns_re2_cannot_run_are_refused_with_advice(pattern, reason):
     text = mutate(TINY, "    inner: Wants to be asked properly.\n",
                   f"    inner: Wants to be asked properly.\n    indicators:\n"
                   f"      reflection: ['{pattern}']\n")
     assert problems_in(text) == [
-        f"tiny.yaml:26:20: nodes.opening.indicators.reflection[0]: unsafe regular expression "
-        f"'{pattern}': {reason}"
+        f"tiny.yaml:26:20: nodes.opening.indicators.reflection[0]: regular expression "
+        f"'{pattern}' {reason}"
     ]
 
 
@@ -163,12 +177,14 @@ def test_too_long_and_invalid_patterns():
     long_pattern = "x" * 201
     text = mutate(TINY, "    inner: Wants to be asked properly.\n",
                   f"    inner: Wants to be asked properly.\n    indicators:\n"
-                  f"      reflection: ['{long_pattern}', '(unclosed']\n")
+                  f"      reflection: ['{long_pattern}', '(unclosed', 'a**']\n")
     assert problems_in(text) == [
         "tiny.yaml:26:20: nodes.opening.indicators.reflection[0]: pattern is 201 characters "
-        "long (limit 200)",
-        "tiny.yaml:26:225: nodes.opening.indicators.reflection[1]: invalid regular expression "
-        "'(unclosed': missing ), unterminated subpattern at position 0",
+        "long (limit 200); split it into shorter indicators",
+        "tiny.yaml:26:225: nodes.opening.indicators.reflection[1]: regular expression "
+        r"'(unclosed' has a ( without its closing ); close it, or write \( for the character",
+        "tiny.yaml:26:238: nodes.opening.indicators.reflection[2]: invalid regular expression "
+        "'a**': bad repetition operator: **",
     ]
 
 
