@@ -144,14 +144,12 @@ def prepare(env: dict[str, str], trainees: int, turns: int) -> str:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str], workdir: Path, workers: int,
-                   threads: int = 4) -> Iterator[tuple]:
+def running_server(env: dict[str, str], workdir: Path, workers: int) -> Iterator[tuple]:
     """`simulator serve` in production mode; yields (port, gunicorn master pid)."""
     port = free_port()
     log = open(workdir / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
-        simulator_command() + ["serve", "--port", str(port), "--workers", str(workers),
-                               "--threads", str(threads)],
+        simulator_command() + ["serve", "--port", str(port), "--workers", str(workers)],
         env={**env, "SIMULATOR_ENV": "production"}, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_ready(port, server, workers)

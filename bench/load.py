@@ -1,7 +1,7 @@
 """Load benchmark: simulated trainees against the production server (gunicorn) on loopback.
 
     .venv/bin/python bench/load.py --db sqlite|postgres [--seconds 60] [--users 50] [--think 1.5]
-                                   [--workers N] [--threads N] [--profile]
+                                   [--workers N] [--profile]
 
 Builds a fresh database (a temporary PostgreSQL cluster for --db postgres), seeds it with
 `simulator demo --scale`, starts `simulator serve` with one worker per core, and lets --users
@@ -275,7 +275,6 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--think", type=float, default=1.5, help="mean pause; 0 for none")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--seed-trainees", type=int, default=200)
     parser.add_argument("--seed-turns", type=int, default=20)
     parser.add_argument("--max-requests", type=int, default=200_000)
@@ -288,7 +287,7 @@ def main() -> None:
         with database(args.db, workdir) as url:
             env = server_env(url, workdir)
             print(prepare(env, max(args.seed_trainees, args.users), args.seed_turns))
-            with running_server(env, workdir, args.workers, args.threads) as (port, master):
+            with running_server(env, workdir, args.workers) as (port, master):
                 meter = Meter({"app workers": lambda: worker_pids(master),
                                "postgres": lambda: cluster_pids(url) if "postgres" in url else [],
                                "load generator": lambda: [os.getpid()]})
@@ -305,7 +304,7 @@ def main() -> None:
                 meter.stop()
                 if spy and spy[0]:
                     spy[0].wait(timeout=60)
-                print(f"{args.db}, {args.workers} workers x {args.threads} threads, "
+                print(f"{args.db}, {args.workers} gevent workers, "
                       f"{args.users} users, "
                       f"think {args.think} s, {measured:.0f} s measured; load average after: "
                       f"{os.getloadavg()[0]:.2f}")

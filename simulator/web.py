@@ -43,16 +43,3 @@ def credited_spans(scores: dict, min_level: int = 2) -> list[list[int]]:
     """Evidence spans of the criteria that reached `min_level` in a stored turn's scores."""
     return [span for item in scores.get("criteria", {}).values() if item["level"] >= min_level
             for span in item.get("evidence", [])]
-
-
-def form_int(value: str | None, *, signed: bool = False) -> int | None:
-    """A whole number typed in a form (ASCII digits only), else None."""
-    text = (value or "").strip()
-    if signed and text.startswith("-"):
-        text = text[1:]
-        sign = -1
-    else:
-        sign = 1
-    if not text or len(text) > 9 or not text.isascii() or not text.isdecimal():
-        return None
-    return sign * int(text)

@@ -1,35 +1,46 @@
-"""`simulator serve`: the production WSGI server (gunicorn), never Flask's development server."""
+"""`simulator serve`: the production WSGI server (gunicorn), never Flask's development server.
+
+Workers are gunicorn's gevent workers: each connection waits for its bytes on its own
+greenlet, so clients that send a request slowly (a trickled body, headers a byte at a time)
+hold no thread and cannot starve the others. A thread-per-request server would hand each of
+them a worker thread for as long as they take (see docs/deploy.md, "Slow clients").
+psycopg cooperates with gevent by itself (3.1.14 and later); SQLite calls are short.
+"""
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
-import re
 
 import click
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from simulator import create_app
+from simulator import create_app, logs
 from simulator.config import ConfigError
 from simulator.library import shipped_library
 
-# One-time links carry their secret in the path; the access log must not keep it.
-_SECRET_PATH = re.compile(r"(/set-password/)[^/?\s]+")
-
 
 def mask_path(path: str) -> str:
-    """The request path as it may be logged: set-password tokens replaced."""
-    return _SECRET_PATH.sub(r"\1[token]", path)
+    """The request path as it may be logged: secrets replaced, control characters escaped.
+
+    Gunicorn logs the decoded path, so `%0a` in a URL would otherwise start a new log line.
+    """
+    return logs.escape_controls(logs.redact(path))
 
 
 class MaskingLogger(Logger):
-    """Gunicorn's logger with secrets removed from logged paths."""
+    """Gunicorn's logger: secrets removed from logged paths, every record redacted."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        logs.install(*self.error_log.handlers, *self.access_log.handlers)
 
     def atoms(self, resp, req, environ, request_time):
         found = super().atoms(resp, req, environ, request_time)
-        found["U"] = mask_path(found.get("U", ""))
-        found["r"] = mask_path(found.get("r", ""))
+        found["U"] = mask_path(found.get("U") or "")
+        found["r"] = mask_path(found.get("r") or "")
         return found
 
 
@@ -47,6 +58,17 @@ class _Server(BaseApplication):
 
     def load(self):
         return warmed(create_app())
+
+
+def _exit_quietly(_arbiter, _worker) -> None:
+    """End a stopped worker once its logs are flushed, skipping interpreter teardown.
+
+    Teardown of a gevent worker collects logging handlers after gevent's modules are gone and
+    prints a harmless but alarming "Exception ignored" traceback for each; every request has
+    finished by now and nothing else waits for the end of the process.
+    """
+    logging.shutdown()
+    os._exit(0)
 
 
 def warmed(app):
@@ -69,9 +91,10 @@ def warmed(app):
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=lambda: int(os.environ.get("SIMULATOR_WORKERS", "2")),
               show_default="2, or SIMULATOR_WORKERS", type=click.IntRange(1, 64))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per worker.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option("--connections", default=1000, show_default=True,
+              type=click.IntRange(10, 100_000),
+              help="Open connections each worker holds at most (slow ones included).")
+def serve(host: str, port: int, workers: int, connections: int) -> None:
     """Serve the web app with gunicorn."""
     try:
         app = create_app()  # fail fast, in the foreground, on a bad configuration
@@ -82,8 +105,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     _Server({
         "bind": f"{host}:{port}",
         "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": "gevent",
+        "worker_connections": connections,
         "accesslog": "-",
         "logger_class": MaskingLogger,
         # Query strings may carry search text; the access log keeps the path only.
@@ -91,4 +114,5 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         "control_socket_disable": True,  # one fixed path per machine would be shared by all
         "graceful_timeout": 20,
         "timeout": 60,
+        "worker_exit": _exit_quietly,
     }).run()

@@ -11,6 +11,7 @@ from simulator.scenarios.model import ClientNode, Scenario
 from simulator.scoring import score_response
 
 MAX_RESPONSE_CHARS = 4000
+MAX_NOTE_CHARS = 1000  # the private "what do you notice in yourself" note
 
 
 class AnswerRefused(ValueError):
@@ -39,6 +40,10 @@ class Scored:
 def check_answer(node: ClientNode, answer: Answer) -> None:
     """Refuse empty, over-long or impossible answers with a kind, specific message."""
     text = (answer.response or "").strip()
+    if len(answer.notice_reaction.strip()) > MAX_NOTE_CHARS:
+        raise AnswerRefused(f"Your note on what you notice in yourself is longer than "
+                            f"{MAX_NOTE_CHARS:,} characters. It is still in the box: please "
+                            "shorten it.")
     if answer.choice is not None and node.respond in ("choice", "both"):
         if not 0 <= answer.choice < len(node.choices):
             raise AnswerRefused("That option is not one of the choices. Please pick one.")
@@ -101,7 +106,7 @@ def score_notice_answer(node: ClientNode, answer: Answer) -> dict | None:
         return None
     result = score_notice(node, answer.notice_family, answer.notice_markers)
     return {"family": answer.notice_family, "markers": list(answer.notice_markers),
-            "reaction": answer.notice_reaction.strip()[:1000], "score": result.score,
+            "reaction": answer.notice_reaction.strip(), "score": result.score,
             "family_correct": result.family_correct, "marker_correct": result.marker_correct,
             "expected_family": node.notice.family,
             "expected_markers": list(node.notice.markers)}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from simulator.models import Attempt, Turn, utcnow
+from simulator.models import Assignment, Attempt, Turn, utcnow
 from simulator.practice.snapshots import pin_snapshot
 from simulator.scenarios.model import Scenario
 
@@ -19,20 +20,51 @@ _TURN_ROWS = (select(Turn.__table__).where(Turn.__table__.c.attempt_id == bindpa
               .order_by(Turn.__table__.c.index))
 
 
+class AttemptsUsedUp(Exception):
+    """Every attempt an assignment allows has been started."""
+
+
 def start_attempt(
     *, session: Session, trainee_id: int, scenario: Scenario, mode: str = "practice",
-    assignment_id: int | None = None,
+    assignment_id: int | None = None, assignment_slot: int | None = None,
 ) -> Attempt:
     """Create an attempt pinned to this version of the scenario (not committed)."""
     pin_snapshot(session=session, scenario=scenario)
     attempt = Attempt(
         trainee_id=trainee_id, scenario_id=scenario.id, scenario_hash=scenario.content_hash,
-        assignment_id=assignment_id, mode=mode, current_node=scenario.start,
-        salience=scenario.alliance.salience, direction=scenario.alliance.direction,
-        started_at=utcnow(),
+        assignment_id=assignment_id, assignment_slot=assignment_slot, mode=mode,
+        current_node=scenario.start, salience=scenario.alliance.salience,
+        direction=scenario.alliance.direction, started_at=utcnow(),
     )
     session.add(attempt)
     return attempt
+
+
+def start_assigned_attempt(*, session: Session, trainee_id: int, scenario: Scenario,
+                           assignment: Assignment) -> Attempt:
+    """Take the assignment's next free slot, flushed; AttemptsUsedUp when none is left.
+
+    The slot's unique index decides between parallel starts: the loser's insert fails, its
+    transaction is rolled back, and it looks again (another slot may still be free).
+    """
+    allowed, assignment_id, mode = (assignment.attempts_allowed, assignment.id,
+                                    assignment.mode)
+    for _ in range(allowed):
+        taken = session.exec(select(func.max(Attempt.assignment_slot)).where(
+            Attempt.assignment_id == assignment_id, Attempt.trainee_id == trainee_id)).one()
+        slot = (taken or 0) + 1
+        if slot > allowed:
+            break
+        attempt = start_attempt(session=session, trainee_id=trainee_id, scenario=scenario,
+                                mode=mode, assignment_id=assignment_id, assignment_slot=slot)
+        try:
+            session.flush()
+        except IntegrityError:  # a parallel start took this slot a moment ago
+            session.rollback()
+            continue
+        return attempt
+    raise AttemptsUsedUp(f"This assignment allows {allowed} attempt{'s' * (allowed != 1)}, "
+                         "and all of them have been started.")
 
 
 def find_own_attempt(*, session: Session, attempt_id: str, trainee_id: int) -> Attempt | None:

@@ -57,5 +57,4 @@ def debrief_context(attempt: Attempt, scenario: Scenario, turns: list[Turn]) -> 
         "summary": skill_summary(scenario, turns),
         "models": models,
         "first_line": scenario.node(scenario.start).say if scenario.start else "",
-        "reflection_error": None, "reflection_draft": None,
     }

@@ -10,10 +10,11 @@ from simulator.db import get_session
 from simulator.engine import turn_range
 from simulator.library import get_library
 from simulator.practice.assignments import assignments_for
-from simulator.practice.attempts import start_attempt
+from simulator.practice.attempts import AttemptsUsedUp, start_assigned_attempt, start_attempt
 from simulator.scenarios.vocabulary import RUPTURE_TYPES
 from simulator.trainee import bp
 from simulator.trainee.access import scenario_or_404
+from simulator.trainee.forms import StartForm
 from simulator.web import render_page_or_fragment
 
 
@@ -44,23 +45,33 @@ def library():
 @login_required
 def scenario(scenario_id: str):
     """The client, the context, the objectives, and a start button."""
-    found = scenario_or_404(scenario_id)
+    return _scenario_page(scenario_or_404(scenario_id))
+
+
+def _assignment(session, scenario_id: str, wanted: int):
+    """The assignment, if it reaches this trainee and is for this scenario; else 404."""
+    for status in assignments_for(session=session, trainee_id=current_user.id):
+        if status.assignment.id == wanted and status.assignment.scenario_id == scenario_id:
+            return status.assignment
+    abort(404)
+
+
+def _scenario_page(found, status: int = 200, *, form: StartForm | None = None,
+                   error: str | None = None):
     assigned = [a for a in assignments_for(session=get_session(), trainee_id=current_user.id)
                 if a.assignment.scenario_id == found.id and a.attempts_left > 0]
     return render_template("trainee/scenario.html", scenario=found, turns=turn_range(found),
-                           assigned=assigned)
+                           assigned=assigned, form=form or StartForm(), error=error), status
 
 
-def _assignment_from_form(session, scenario_id: str):
-    """The assignment named in the form, if it reaches this trainee and has attempts left."""
-    wanted = request.form.get("assignment", "")
-    if not wanted:
-        return None
-    for status in assignments_for(session=session, trainee_id=current_user.id):
-        if (str(status.assignment.id) == wanted and status.attempts_left > 0
-                and status.assignment.scenario_id == scenario_id):
-            return status.assignment
-    abort(404)
+def _start(session, found, form: StartForm):
+    """A new attempt (flushed), at the named assignment or on the trainee's own."""
+    if form.assignment.data is None:
+        return start_attempt(session=session, trainee_id=current_user.id, scenario=found,
+                             mode=form.mode.data or "practice")
+    assignment = _assignment(session, found.id, form.assignment.data)
+    return start_assigned_attempt(session=session, trainee_id=current_user.id,
+                                  scenario=found, assignment=assignment)
 
 
 @bp.post("/scenarios/<scenario_id>/attempts")
@@ -68,16 +79,16 @@ def _assignment_from_form(session, scenario_id: str):
 def start(scenario_id: str):
     """Start an attempt pinned to this version of the scenario."""
     found = scenario_or_404(scenario_id)
+    form = StartForm()
+    if not form.validate():
+        return _scenario_page(found, 422, form=form)
     session = get_session()
-    assignment = _assignment_from_form(session, found.id)
-    if assignment is not None:
-        mode = assignment.mode
-    else:
-        mode = "assessment" if request.form.get("mode") == "assessment" else "practice"
-    attempt = start_attempt(session=session, trainee_id=current_user.id, scenario=found,
-                            mode=mode, assignment_id=assignment.id if assignment else None)
+    try:
+        attempt = _start(session, found, form)
+    except AttemptsUsedUp as used_up:
+        return _scenario_page(found, 409, error=f"{used_up} Your supervisor can allow more.")
     session.flush()
     record(session, actor_id=current_user.id, action="attempt.start", object_type="attempt",
-           object_id=attempt.id, scenario=found.id, mode=mode)
+           object_id=attempt.id, scenario=found.id, mode=attempt.mode)
     session.commit()
     return redirect(url_for("trainee.play", attempt_id=attempt.id), code=303)

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_login import login_required
 
 from simulator.db import get_session
-from simulator.practice.answers import Answer, AnswerRefused
+from simulator.practice.answers import AnswerRefused
 from simulator.practice.turns import AttemptClosed, AttemptMovedOn, rewind, submit_turn
 from simulator.trainee import bp
 from simulator.trainee.access import own_attempt_or_404
+from simulator.trainee.forms import NOTE_LIMIT, AnswerForm
 from simulator.trainee.play_view import play_context
-from simulator.web import form_int, render_page_or_fragment, wants_fragment
+from simulator.web import render_page_or_fragment, wants_fragment
 
 log = logging.getLogger(__name__)
 
 
 def _render(attempt, scenario, *, status: int = 200, **extra):
-    context = play_context(get_session(), attempt, scenario, **extra)
+    context = play_context(get_session(), attempt, scenario, note_limit=NOTE_LIMIT, **extra)
     return render_page_or_fragment("trainee/play.html", "trainee/_play.html", status, **context)
 
 
@@ -31,31 +32,20 @@ def play(attempt_id: str):
     return _render(attempt, scenario)
 
 
-def _answer_from_form() -> Answer:
-    return Answer(
-        response=request.form.get("response"),
-        choice=form_int(request.form.get("choice")),
-        notice_family=request.form.get("notice_family") or None,
-        notice_markers=tuple(request.form.getlist("notice_markers")),
-        notice_reaction=request.form.get("notice_reaction", ""),
-    )
-
-
-def _expected_index() -> int:
-    found = form_int(request.form.get("turn"))
-    return -1 if found is None else found
-
-
 @bp.post("/attempts/<attempt_id>/turns")
 @login_required
 def answer(attempt_id: str):
     """Score and store one answer, then show the client's reaction."""
     attempt, scenario = own_attempt_or_404(attempt_id)
-    answer = _answer_from_form()
+    form = AnswerForm()
+    answer = form.answer()
+    if not form.validate():  # nothing is stored; the typed words stay in the boxes
+        return _render(attempt, scenario, status=422, form_error=form.first_error(),
+                       draft=answer, answer_form=form)
     try:
         submit_turn(session=get_session(), attempt=attempt, scenario=scenario,
-                    expected_index=_expected_index(), answer=answer,
-                    expected_node=request.form.get("node") or None)
+                    expected_index=form.turn.data, answer=answer,
+                    expected_node=form.node.data or None)
     except AnswerRefused as refused:
         return _render(attempt, scenario, status=422, form_error=str(refused), draft=answer)
     except (AttemptMovedOn, AttemptClosed) as moved:

@@ -66,7 +66,7 @@ def start_server(database_url: str, instance: Path, *, workers: int = 2) -> Serv
     with log.open("w") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "simulator", "serve", "--port", str(port),
-             "--workers", str(workers), "--threads", "4"],
+             "--workers", str(workers)],
             env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(process, port, log)
     deadline = time.monotonic() + START_TIMEOUT
