@@ -22,6 +22,7 @@ from simulator.engine import AllianceState, advance
 from simulator.models import (
     Assignment,
     Attempt,
+    AttemptShare,
     Cohort,
     CohortMember,
     Review,
@@ -313,6 +314,11 @@ def seed_cohort(*, session: Session, plan: CohortPlan, scripts: list[Script], ac
         turns += history.turns
         rubrics.update(history.rubrics)
     _insert(session, Attempt, attempts)
+    # Seeded trainees joined before their first attempt and share all their practice with
+    # their cohort, so its supervisor sees the whole history (assigned work they see anyway).
+    _insert(session, AttemptShare, [
+        {"attempt_id": a["id"], "cohort_id": cohort.id, "shared_at": a["started_at"]}
+        for a in attempts if a["assignment_id"] is None])
     turn_ids = _insert(session, Turn, turns, ids=True)
     reviews = _reviews(turns, turn_ids, supervisor, rubrics, rng, now)
     _insert(session, Review, reviews)

@@ -16,10 +16,13 @@ from simulator.cli.common import require_schema
 from simulator.config import is_production
 from simulator.db import get_session
 from simulator.library import shipped_library
-from simulator.models import Cohort, CohortMember
+from simulator.models import Assignment, Cohort, CohortMember
 from simulator.users import create_user, find_user, hash_password, set_password
 
 DEMO_COHORT = "Demo cohort"
+# Supervisors see work assigned in their cohort or shared with it; the demo cohort has one
+# assignment, so what the demo trainees play for it shows on the supervisor's pages.
+DEMO_ASSIGNMENT = "you-started-late-again"
 # Known passwords on purpose: these accounts exist only to try the app locally, and
 # production refuses to create them unless explicitly asked.
 DEMO_ACCOUNTS = (
@@ -59,6 +62,7 @@ def demo(allow_production: bool, scale: int | None, turns_per_trainee: int,
         session.flush()
         if role != "admin" and session.get(CohortMember, (cohort.id, user.id)) is None:
             session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, role=role))
+    _demo_assignment(session, cohort)
     session.commit()
     _print_accounts()
     if scale:
@@ -111,6 +115,12 @@ def _demo_cohort(session) -> Cohort:
         session.add(cohort)
         session.flush()
     return cohort
+
+
+def _demo_assignment(session, cohort: Cohort) -> None:
+    if session.exec(select(Assignment).where(Assignment.cohort_id == cohort.id)).first() is None:
+        session.add(Assignment(scenario_id=DEMO_ASSIGNMENT, cohort_id=cohort.id,
+                               mode="practice", attempts_allowed=3))
 
 
 def _print_accounts() -> None:

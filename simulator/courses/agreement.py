@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from simulator.models import Attempt, CohortMember, Review, Turn
+from simulator.courses.visibility import seen_through, trainees_of
+from simulator.models import Attempt, Review, Turn
 from simulator.rubric import Rubric, RubricItem
 from simulator.scoring.metrics import Pair, confusion_table, quadratic_weighted_kappa
 
@@ -35,8 +36,9 @@ def agreement_by_criterion(
     """One row per rubric criterion pairing the engine's level with the newest supervisor level.
 
     Only live free-text turns count: choice turns carry authored scores, not the scorer's.
-    `cohort_id` keeps turns by that cohort's trainees; `blind_only` keeps ratings made without
-    seeing the engine's score, which are free of anchoring. Two queries whatever the size.
+    `cohort_id` keeps turns of the work seen through that cohort (simulator.courses.visibility);
+    `blind_only` keeps ratings made without seeing the engine's score, which are free of
+    anchoring. Two queries whatever the size.
     """
     supervisor_levels = _newest_levels(session, rubric, cohort_id, blind_only)
     turns = _live_free_turns(session, {turn_id for turn_id, _ in supervisor_levels})
@@ -71,12 +73,10 @@ def _newest_levels(session: Session, rubric: Rubric, cohort_id: int | None,
     if blind_only:
         query = query.where(col(Review.blind).is_(True))
     if cohort_id is not None:
-        query = (
-            query.join(Turn, col(Turn.id) == Review.turn_id)
-            .join(Attempt, col(Attempt.id) == Turn.attempt_id)
-            .join(CohortMember, col(CohortMember.user_id) == Attempt.trainee_id)
-            .where(CohortMember.cohort_id == cohort_id, CohortMember.role == "trainee")
-        )
+        query = (query.join(Turn, col(Turn.id) == Review.turn_id)
+                 .join(Attempt, col(Attempt.id) == Turn.attempt_id)
+                 .where(col(Attempt.trainee_id).in_(trainees_of([cohort_id])),
+                        seen_through([cohort_id])))
     newest: dict[tuple[int, str], int] = {}
     for review in session.exec(query.order_by(col(Review.created_at), col(Review.id))):
         newest[(review.turn_id, review.criterion)] = review.new_level  # later rows win

@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, cast, func
+from sqlalchemy import and_, case, cast, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session, col, or_, select
 
+from simulator.courses.visibility import seen_through
 from simulator.models import Assignment, Attempt, CohortMember, Turn, User, utcnow
 from simulator.practice.assignments import assignment_status
 from simulator.practice.progress import SCORED_KINDS
@@ -48,15 +49,17 @@ def cohort_trainees(*, session: Session, cohort_id: int) -> list[User]:
 
 def cohort_assignments(*, session: Session, cohort_id: int, trainee_ids: list[int]
                        ) -> list[Assignment]:
-    """Assignments to the cohort and to any of its trainees, soonest due first."""
+    """Assignments to the cohort and to its trainees within it, soonest due first."""
     return list(session.exec(select(Assignment).where(or_(
-        Assignment.cohort_id == cohort_id, col(Assignment.trainee_id).in_(trainee_ids or [-1]),
+        Assignment.cohort_id == cohort_id,
+        and_(col(Assignment.trainee_id).in_(trainee_ids or [-1]),
+             Assignment.within_cohort_id == cohort_id),
     )).order_by(col(Assignment.due_at), col(Assignment.id))).all())
 
 
 def cohort_view(*, session: Session, cohort_id: int, rubric: Rubric,
                 now: datetime | None = None) -> CohortView:
-    """Everything the cohort page shows (four queries)."""
+    """Everything the cohort page shows (four queries), from the work seen through the cohort."""
     trainees = cohort_trainees(session=session, cohort_id=cohort_id)
     ids = [t.id for t in trainees]
     assignments = cohort_assignments(session=session, cohort_id=cohort_id, trainee_ids=ids)
@@ -64,7 +67,9 @@ def cohort_view(*, session: Session, cohort_id: int, rubric: Rubric,
     attempts = session.exec(select(
         Attempt.id, Attempt.trainee_id, Attempt.assignment_id, Attempt.scenario_id,
         Attempt.status, Attempt.finished_at,
-    ).where(col(Attempt.trainee_id).in_(ids or [-1])).order_by(col(Attempt.started_at))).all()
+    ).where(col(Attempt.trainee_id).in_(ids or [-1]),
+            seen_through([cohort_id]))
+     .order_by(col(Attempt.started_at))).all()
     criteria = tuple(rubric.criterion_ids)
     summaries = attempt_summaries(session=session, attempts=attempts, criteria=criteria)
     scores = {a.id: summaries[a.id].score for a in attempts}

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, or_, select
 
 from simulator.courses.csv_safety import write_safe_rows
+from simulator.courses.visibility import seen_through
 from simulator.models import Assignment, Attempt, CohortMember, Review, Turn, User, utcnow
 from simulator.practice.assignments import assignment_status
 from simulator.practice.progress import SCORED_KINDS, attempt_score
@@ -52,9 +54,10 @@ class _Facts:
 
 def gradebook_rows(*, session: Session, cohort_id: int, rubric: Rubric,
                    now: datetime | None = None) -> list[GradebookRow]:
-    """Rows for every trainee of the cohort × their cohort and individual assignments.
+    """Rows for every trainee of the cohort × its assignments (to all, or to them within it).
 
-    At most five queries, however many trainees, assignments or attempts there are.
+    Only work seen through the cohort counts (simulator.courses.visibility). At most five
+    queries, however many trainees, assignments or attempts there are.
     """
     trainees = session.exec(
         select(User).join(CohortMember, col(CohortMember.user_id) == User.id)
@@ -63,9 +66,12 @@ def gradebook_rows(*, session: Session, cohort_id: int, rubric: Rubric,
     ).all()
     trainee_ids = [t.id for t in trainees]
     assignments = session.exec(select(Assignment).where(or_(
-        Assignment.cohort_id == cohort_id, col(Assignment.trainee_id).in_(trainee_ids or [-1]),
+        Assignment.cohort_id == cohort_id,
+        and_(col(Assignment.trainee_id).in_(trainee_ids or [-1]),
+             Assignment.within_cohort_id == cohort_id),
     )).order_by(col(Assignment.due_at), col(Assignment.id))).all()
-    facts = _gather(session, rubric, trainee_ids, [a.id for a in assignments], now or utcnow())
+    facts = _gather(session, rubric, cohort_id, trainee_ids, [a.id for a in assignments],
+                    now or utcnow())
     return [
         _row(trainee, assignment, facts)
         for trainee in trainees
@@ -74,11 +80,12 @@ def gradebook_rows(*, session: Session, cohort_id: int, rubric: Rubric,
     ]
 
 
-def _gather(session: Session, rubric: Rubric, trainee_ids: list[int],
+def _gather(session: Session, rubric: Rubric, cohort_id: int, trainee_ids: list[int],
             assignment_ids: list[int], now: datetime) -> _Facts:
     attempts = session.exec(select(Attempt).where(
         col(Attempt.trainee_id).in_(trainee_ids or [-1]),
         col(Attempt.assignment_id).in_(assignment_ids or [-1]),
+        seen_through([cohort_id]),
     ).order_by(col(Attempt.started_at))).all()
     by_pair: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
     for attempt in attempts:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func
 from sqlalchemy.orm import load_only
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col, select
 
 from simulator.models import Attempt, Review, Turn, utcnow
@@ -15,6 +15,7 @@ from simulator.rubric import Rubric
 
 LOW_CONFIDENCE = 0.6
 TraineeIds = list[int] | Select  # ids, or a SELECT of them that the database runs itself
+AttemptsWhere = ColumnElement[bool]  # a condition on Attempt (e.g. "a supervisor may see it")
 
 
 class ReviewError(ValueError):
@@ -65,13 +66,22 @@ def add_override(
     return review
 
 
-def _unreviewed_unsure(query, trainee_ids: TraineeIds, threshold: float):
+def _within(trainee_ids: TraineeIds | None, attempts_where: AttemptsWhere | None):
+    """The attempts a queue covers: some trainees', or those meeting a condition (one of them)."""
+    if (trainee_ids is None) == (attempts_where is None):
+        raise TypeError("give trainee_ids or attempts_where")
+    if attempts_where is not None:
+        return attempts_where
+    return col(Attempt.trainee_id).in_(trainee_ids)
+
+
+def _unreviewed_unsure(query, within, threshold: float):
     """`query` over turns joined to attempts, kept to the queue's turns."""
     # superseded and response_text are tested exactly as ix_turn_review_queue's condition is:
     # SQLite uses a partial index only for a query that repeats its condition word for word.
     reviewed = select(Review.turn_id)
     return (query.join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
-            .where(col(Attempt.trainee_id).in_(trainee_ids), col(Turn.superseded).is_(False),
+            .where(within, col(Turn.superseded).is_(False),
                    col(Turn.response_text).is_not(None), col(Turn.confidence) < threshold,
                    col(Turn.id).not_in(reviewed)))
 
@@ -83,15 +93,18 @@ _QUEUE_COLUMNS = (load_only(Turn.id, Turn.attempt_id, Turn.response_text, Turn.c
                   load_only(Attempt.id, Attempt.trainee_id, Attempt.scenario_id, raiseload=True))
 
 
-def review_queue(*, session: Session, trainee_ids: TraineeIds, limit: int = 50,
+def review_queue(*, session: Session, trainee_ids: TraineeIds | None = None,
+                 attempts_where: AttemptsWhere | None = None, limit: int = 50,
                  threshold: float = LOW_CONFIDENCE) -> list[tuple[Turn, Attempt]]:
     """Unreviewed free-text turns the engine was unsure about, oldest first (one query).
 
-    `trainee_ids` is a list of ids or a SELECT of them. Only the columns the queue shows are
-    loaded (turn id, attempt, response, confidence and time; attempt id, trainee, scenario).
+    The queue covers `trainee_ids` (a list or a SELECT) or the attempts meeting
+    `attempts_where`. Only the columns the queue shows are loaded (turn id, attempt, response,
+    confidence and time; attempt id, trainee, scenario).
     """
     # Sort and cut only ids, which the index holds; then load the few rows that made the cut.
-    oldest = (_unreviewed_unsure(select(Turn.id), trainee_ids, threshold)
+    within = _within(trainee_ids, attempts_where)
+    oldest = (_unreviewed_unsure(select(Turn.id), within, threshold)
               .order_by(col(Turn.created_at), col(Turn.id)).limit(limit))
     query = (select(Turn, Attempt).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
              .where(col(Turn.id).in_(oldest)).order_by(col(Turn.created_at), col(Turn.id))
@@ -99,8 +112,10 @@ def review_queue(*, session: Session, trainee_ids: TraineeIds, limit: int = 50,
     return [(turn, attempt) for turn, attempt in session.exec(query)]
 
 
-def review_queue_length(*, session: Session, trainee_ids: TraineeIds, cap: int = 200,
+def review_queue_length(*, session: Session, trainee_ids: TraineeIds | None = None,
+                        attempts_where: AttemptsWhere | None = None, cap: int = 200,
                         threshold: float = LOW_CONFIDENCE) -> int:
     """How many turns wait in the queue, counted up to `cap` (no turn is loaded)."""
-    waiting = _unreviewed_unsure(select(Turn.id), trainee_ids, threshold).limit(cap).subquery()
+    within = _within(trainee_ids, attempts_where)
+    waiting = _unreviewed_unsure(select(Turn.id), within, threshold).limit(cap).subquery()
     return session.exec(select(func.count()).select_from(waiting)).one()

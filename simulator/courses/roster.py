@@ -59,10 +59,15 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class RosterPreview:
-    """What an import would do: the good rows, and every problem found."""
+    """What an import would do: the good rows, and every problem found.
+
+    An invitation preview (a supervisor's) looked no account up: every row is an invitation,
+    and nothing in it tells whether an email already has an account.
+    """
 
     rows: tuple[RosterRow, ...] = ()
     problems: tuple[RosterProblem, ...] = ()
+    invite: bool = False
 
     @property
     def ok(self) -> bool:
@@ -109,7 +114,8 @@ class _Draft:
 @dataclass(frozen=True)
 class _Context:
     first_line: dict[str, int]  # valid email -> the line it first appears on
-    existing: dict[str, User]  # email -> account that already has it
+    existing: dict[str, User]  # email -> account that already has it (empty when inviting)
+    invite: bool  # rows become invitations: trainees only, and no account is looked up
 
 
 def _shown(value: str) -> str:
@@ -141,6 +147,9 @@ def _role_problems(draft: _Draft, context: _Context) -> Iterator[str]:
         yield f"missing role (known: {_KNOWN_ROLES})"
     elif draft.role not in ACCOUNT_ROLES_FOR:
         yield f"unknown role '{_shown(draft.role)}' (known: {_KNOWN_ROLES})"
+    elif context.invite and draft.role != "trainee":
+        yield (f"only an administrator can add a {draft.role}; import this row as a trainee "
+               "or ask an administrator to add them")
     elif (user := context.existing.get(draft.email)) and not role_fits(draft.role, user.role):
         yield f"{draft.email} already has an account with the role {user.role}, not {draft.role}"
 
@@ -209,12 +218,13 @@ def _existing_users(session: Session, emails: list[str]) -> dict[str, User]:
     return found
 
 
-def _check(drafts: list[_Draft], session: Session) -> RosterPreview:
+def _check(drafts: list[_Draft], session: Session, invite: bool) -> RosterPreview:
     first_line: dict[str, int] = {}
     for draft in drafts:
         if _valid_email(draft.email):
             first_line.setdefault(draft.email, draft.line)
-    context = _Context(first_line, _existing_users(session, list(first_line)))
+    existing = {} if invite else _existing_users(session, list(first_line))
+    context = _Context(first_line, existing, invite)
     rows, problems = [], []
     for draft in drafts:
         found = [RosterProblem(draft.line, message)
@@ -224,30 +234,36 @@ def _check(drafts: list[_Draft], session: Session) -> RosterPreview:
             user = context.existing.get(draft.email)
             rows.append(RosterRow(draft.line, draft.email, draft.name, draft.role,
                                   user.id if user else None))
-    return RosterPreview(tuple(rows), tuple(problems))
+    return RosterPreview(tuple(rows), tuple(problems), invite)
 
 
-def parse_roster(data: bytes, *, session: Session) -> RosterPreview:
-    """Check a roster CSV (header `email,name,role`) and say what importing it would do."""
+def parse_roster(data: bytes, *, session: Session, invite: bool = False) -> RosterPreview:
+    """Check a roster CSV (header `email,name,role`) and say what importing it would do.
+
+    With `invite` (a supervisor's import) every row is an invitation of a trainee and no
+    account is looked up, so the preview reads the same whoever already has an account.
+    """
     text = _decode(data)
     records = text if isinstance(text, RosterProblem) else _records(text)
     if isinstance(records, RosterProblem):
-        return RosterPreview(problems=(records,))
+        return RosterPreview(problems=(records,), invite=invite)
     if not records:
         return RosterPreview(problems=(RosterProblem(
-            None, f"the file is empty; its first line must be the header {','.join(COLUMNS)}"),))
+            None, f"the file is empty; its first line must be the header {','.join(COLUMNS)}"),),
+            invite=invite)
     (header_line, header), body = records[0], records[1:]
     if problem := _header_problem(header_line, header):
-        return RosterPreview(problems=(problem,))
+        return RosterPreview(problems=(problem,), invite=invite)
     if len(body) > MAX_ROWS:
         return RosterPreview(problems=(RosterProblem(
-            None, f"the file has {len(body):,} rows; import at most {MAX_ROWS:,} at a time"),))
+            None, f"the file has {len(body):,} rows; import at most {MAX_ROWS:,} at a time"),),
+            invite=invite)
     header = [name.lower() for name in header]
     drafts = [_draft(line, values, header) for line, values in body]
-    preview = _check([d for d in drafts if isinstance(d, _Draft)], session)
+    preview = _check([d for d in drafts if isinstance(d, _Draft)], session, invite)
     shape = tuple(d for d in drafts if isinstance(d, RosterProblem))
     problems = sorted(preview.problems + shape, key=lambda p: p.line or 0)
-    return RosterPreview(preview.rows, tuple(problems))
+    return RosterPreview(preview.rows, tuple(problems), invite)
 
 
 def apply_roster(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from simulator.models import Attempt, ScenarioSnapshot, Turn, User
@@ -54,31 +55,37 @@ class _Played:
 _facts_cache: dict[str, ScenarioFacts] = {}
 
 
-def statements_since(*, session: Session, since: datetime, base_url: str) -> list[dict]:
+def statements_since(*, session: Session, since: datetime, base_url: str,
+                     attempts_where: ColumnElement[bool] | None = None) -> list[dict]:
     """Statements for attempts launched, turns answered and attempts completed at or after since.
 
-    Four queries whatever the size; deleted trainees' attempts are skipped. Ids are uuid5 over
-    the event, so exporting the same events again yields the same statements.
+    `attempts_where` (a condition on Attempt) keeps only those attempts, e.g. the ones a
+    supervisor may see; None keeps every attempt. Four queries whatever the size; deleted trainees'
+    attempts are skipped. Ids are uuid5 over the event, so exporting the same events again
+    yields the same statements.
     """
     if since.tzinfo is None:
         raise ValueError("since must be timezone-aware (naive times are ambiguous)")
     base = base_url.rstrip("/")
     statements: list[tuple[datetime, int, dict]] = []
-    for played in _played_since(session, since):
+    for played in _played_since(session, since, attempts_where):
         for moment, verb, statement in _events(played, since, base):
             statements.append((moment, VERB_ORDER[verb], statement))
     statements.sort(key=lambda item: (item[0], item[1], item[2]["id"]))
     return [statement for _, _, statement in statements]
 
 
-def _played_since(session: Session, since: datetime) -> list[_Played]:
+def _played_since(session: Session, since: datetime, attempts_where) -> list[_Played]:
     answered = select(Turn.attempt_id).where(
         col(Turn.created_at) >= since, col(Turn.superseded).is_(False))
-    attempts = session.exec(select(Attempt).where(
+    query = select(Attempt).where(
         col(Attempt.trainee_id).is_not(None),
         or_(col(Attempt.started_at) >= since, col(Attempt.finished_at) >= since,
             col(Attempt.id).in_(answered)),
-    ).order_by(col(Attempt.started_at))).all()
+    )
+    if attempts_where is not None:
+        query = query.where(attempts_where)
+    attempts = session.exec(query.order_by(col(Attempt.started_at))).all()
     if not attempts:
         return []
     turns: dict[str, list[Turn]] = defaultdict(list)

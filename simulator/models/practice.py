@@ -61,6 +61,11 @@ class Assignment(SQLModel, table=True):
     trainee_id: int | None = Field(
         default=None, foreign_key="user.id", index=True, ondelete="CASCADE"
     )
+    # For an assignment to one trainee: the cohort it was given in, whose supervisors see it.
+    # No foreign key: adding one to an existing SQLite table means rebuilding it, and dropping
+    # the old table would empty every attempt's assignment (ON DELETE SET NULL). Cohorts are
+    # never deleted, and an id that names no cohort matches no membership, so grants nothing.
+    within_cohort_id: int | None = Field(default=None, index=True)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     mode: str = Field(default="practice", max_length=20)
     attempts_allowed: int = 1
@@ -73,6 +78,10 @@ class Attempt(SQLModel, table=True):
         CheckConstraint(f"mode IN {MODES}", name="ck_attempt_mode"),
         CheckConstraint(f"status IN {ATTEMPT_STATUSES}", name="ck_attempt_status"),
         Index("ix_attempt_trainee_started", "trainee_id", "started_at"),
+        # One row per numbered try at an assignment: the database, not a count read a moment
+        # before, holds the attempt limit (parallel starts cannot both take try 1).
+        Index("uq_attempt_assignment_slot", "assignment_id", "trainee_id", "assignment_slot",
+              unique=True),
     )
 
     id: str = Field(default_factory=new_attempt_id, primary_key=True, max_length=32)
@@ -82,6 +91,7 @@ class Attempt(SQLModel, table=True):
     assignment_id: int | None = Field(
         default=None, foreign_key="assignment.id", index=True, ondelete="SET NULL"
     )
+    assignment_slot: int | None = None  # 1..attempts_allowed for an assignment's attempts
     mode: str = Field(default="practice", max_length=20)
     status: str = Field(default="in_progress", max_length=20)
     current_node: str = Field(max_length=100)

@@ -1,16 +1,21 @@
-"""What a supervisor may reach: their cohorts, those cohorts' trainees and their work.
+"""What a supervisor may reach: their cohorts, and the work those cohorts let them see.
 
-Admins reach everything. Anything out of reach is a 404, the same as something that does
-not exist.
+A trainee's attempt is in reach only through a cohort the supervisor supervises: an
+assignment given there, or practice the trainee shared there, started after the trainee joined
+(the rule is simulator.courses.visibility.seen_through). Admins reach every cohort and every
+attempt.
+Anything out of reach is a 404, the same as something that does not exist.
 """
 
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy.sql import Select
+from sqlalchemy import and_
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import col, select
 
+from simulator.courses.visibility import seen_through, trainees_of
 from simulator.db import get_session
 from simulator.models import Attempt, Cohort, CohortMember, Turn
 
@@ -29,23 +34,16 @@ def _supervised_cohort_ids() -> Select:
                                                 CohortMember.role == "supervisor")
 
 
-def supervised_trainees() -> Select:
-    """A SELECT of the trainees in the visible cohorts, for the database to run inside a query.
+def visible_attempts() -> ColumnElement[bool]:
+    """The condition, on `Attempt`, that the signed-in supervisor may see it through a cohort.
 
-    Saves a round trip and a parameter per trainee (a thousand for an admin) over the list.
+    For an admin: every attempt seen through any cohort (the work under supervision). The
+    database checks it inside the query that uses it, so a list page costs no extra round trip.
     """
-    query = select(CohortMember.user_id).where(CohortMember.role == "trainee")
-    if current_user.role != "admin":  # an admin sees every cohort, so every cohort's trainees
-        query = query.where(col(CohortMember.cohort_id).in_(_supervised_cohort_ids()))
-    return query
-
-
-def supervised_trainee_ids(cohort_ids: list[int] | None = None) -> list[int]:
-    """Trainees in the visible cohorts (optionally only some of them)."""
-    query = supervised_trainees()
-    if cohort_ids:  # none or an empty list: every visible cohort, as before
-        query = query.where(col(CohortMember.cohort_id).in_(cohort_ids))
-    return sorted(set(get_session().exec(query).all()))
+    if current_user.role == "admin":
+        return seen_through(select(Cohort.id))
+    cohorts = _supervised_cohort_ids()
+    return and_(col(Attempt.trainee_id).in_(trainees_of(cohorts)), seen_through(cohorts))
 
 
 def cohort_or_404(cohort_id: int) -> Cohort:
@@ -57,9 +55,14 @@ def cohort_or_404(cohort_id: int) -> Cohort:
 
 
 def attempt_or_404(attempt_id: str) -> Attempt:
-    """An attempt by a trainee of one of the supervisor's cohorts, or 404."""
-    attempt = get_session().get(Attempt, attempt_id)
-    if attempt is None or attempt.trainee_id not in supervised_trainee_ids():
+    """An attempt the signed-in supervisor may see (any attempt for an admin), or 404."""
+    session = get_session()
+    if current_user.role == "admin":
+        attempt = session.get(Attempt, attempt_id)
+    else:
+        attempt = session.exec(select(Attempt).where(
+            Attempt.id == attempt_id, visible_attempts())).first()
+    if attempt is None or attempt.trainee_id is None:
         abort(404)
     return attempt
 

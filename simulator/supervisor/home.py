@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -14,7 +14,8 @@ from simulator.db import get_session
 from simulator.models import CohortMember
 from simulator.roles import role_required
 from simulator.supervisor import bp
-from simulator.supervisor.access import supervised_trainees, visible_cohorts
+from simulator.supervisor.access import visible_attempts, visible_cohorts
+from simulator.supervisor.forms import CohortForm
 
 SUPERVISORS = ("supervisor", "admin")
 
@@ -28,35 +29,40 @@ def trainee_counts(session, cohort_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def _home(form: CohortForm, status: int = 200):
+    session = get_session()
+    cohorts = visible_cohorts()
+    sizes = trainee_counts(session, [c.id for c in cohorts])
+    waiting = review_queue_length(session=session, attempts_where=visible_attempts())
+    return render_template("supervisor/home.html", cohorts=cohorts, sizes=sizes,
+                           queue_length=waiting, form=form), status
+
+
 @bp.get("/")
 @role_required(*SUPERVISORS)
 def home():
     """Cohorts at a glance, the review queue's length, and a form for a new cohort."""
-    session = get_session()
-    cohorts = visible_cohorts()
-    sizes = trainee_counts(session, [c.id for c in cohorts])
-    waiting = review_queue_length(session=session, trainee_ids=supervised_trainees())
-    return render_template("supervisor/home.html", cohorts=cohorts, sizes=sizes,
-                           queue_length=waiting, error=None)
+    return _home(CohortForm(formdata=None))
 
 
 @bp.post("/cohorts")
 @role_required(*SUPERVISORS)
 def create():
     """Create a cohort; a supervisor who creates one supervises it."""
+    form = CohortForm()
+    if not form.validate_on_submit():
+        return _home(form, 422)
     session = get_session()
-    name = request.form.get("name", "")
     try:
-        cohort = create_cohort(session=session, name=name,
-                               description=request.form.get("description", ""))
+        cohort = create_cohort(session=session, name=form.name.data,
+                               description=form.description.data)
         session.flush()
         if current_user.role == "supervisor":
             add_member(session=session, cohort=cohort, user=current_user.user, role="supervisor")
     except CohortError as error:
         session.rollback()
-        cohorts = visible_cohorts()
-        return render_template("supervisor/home.html", cohorts=cohorts, sizes={},
-                               queue_length=0, error=str(error), name=name), 422
+        form.name.errors.append(str(error))
+        return _home(form, 422)
     record(session, actor_id=current_user.id, action="cohort.create", object_type="cohort",
            object_id=str(cohort.id))
     session.commit()

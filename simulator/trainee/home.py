@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
+from simulator.courses.invitations import pending_for
 from simulator.db import get_session
 from simulator.library import get_library
 from simulator.practice.assignments import assignments_for
@@ -19,7 +20,7 @@ RECENT = 5
 @bp.get("/")
 @login_required
 def dashboard():
-    """Assignments, the attempt to continue, and recent results."""
+    """Invitations to answer, assignments, the attempt to continue, and recent results."""
     session = get_session()
     attempts = attempts_of(session=session, trainee_id=current_user.id, limit=20)
     unfinished = next((a for a in attempts if a.status == "in_progress"), None)
@@ -28,6 +29,8 @@ def dashboard():
         "trainee/dashboard.html",
         assignments=assignments_for(session=session, trainee_id=current_user.id),
         unfinished=unfinished, finished=finished, library=get_library(),
+        invitations=pending_for(session=session, user_id=current_user.id),
+        invitation_message=None,
     )
 
 

@@ -14,15 +14,22 @@ from simulator.rubric import Rubric
 
 SCENARIO = "you-started-late-again"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+JOINED = T0 - timedelta(days=30)
 _cohorts = itertools.count(1)
 
 
-def make_cohort(session: Session, *trainees, name: str | None = None) -> Cohort:
-    """A committed cohort with these users as trainee members."""
+def make_cohort(session: Session, *trainees, name: str | None = None,
+                joined: datetime = JOINED) -> Cohort:
+    """A committed cohort with these users as trainee members, joined at `joined`.
+
+    By default they joined before T0, so the attempts the factories make are work their
+    supervisors may see (on the cohort's assignments, or shared with it).
+    """
     cohort = Cohort(name=name or f"Cohort {next(_cohorts)}")
     session.add(cohort)
     session.commit()
-    session.add_all(CohortMember(cohort_id=cohort.id, user_id=t.id) for t in trainees)
+    session.add_all(CohortMember(cohort_id=cohort.id, user_id=t.id, added_at=joined)
+                    for t in trainees)
     session.commit()
     return cohort
 

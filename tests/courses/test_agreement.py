@@ -18,6 +18,7 @@ from simulator.courses.agreement import (
 from simulator.library import shipped_library
 from tests.courses.factories import (
     T0,
+    make_assignment,
     make_attempt,
     make_cohort,
     make_review,
@@ -141,15 +142,21 @@ def test_pairs_the_engine_level_with_the_newest_supervisor_level(app, session, r
 def test_cohort_and_blind_filters(app, session, rubric):
     ana, ben = make_user(session), make_user(session)
     cohort = make_cohort(session, ana)
-    make_cohort(session, ben)
-    _rated_turn(session, rubric, make_attempt(session, app, ana), 0, 0.1, (0, True))
-    _rated_turn(session, rubric, make_attempt(session, app, ana), 0, 0.9, (3, True), (2, False))
-    _rated_turn(session, rubric, make_attempt(session, app, ben), 0, 0.9, (0, True))
+    other = make_cohort(session, ben)
+    mine, theirs = (make_assignment(session, cohort_id=c.id).id for c in (cohort, other))
+
+    def attempt(trainee, assignment_id):
+        return make_attempt(session, app, trainee, assignment_id=assignment_id)
+
+    _rated_turn(session, rubric, attempt(ana, mine), 0, 0.1, (0, True))
+    _rated_turn(session, rubric, attempt(ana, mine), 0, 0.9, (3, True), (2, False))
+    _rated_turn(session, rubric, attempt(ben, theirs), 0, 0.9, (0, True))
+    _rated_turn(session, rubric, attempt(ana, None), 0, 0.9, (0, True))  # practice, not shared
 
     def reflection(**filters) -> AgreementRow:
         return agreement_by_criterion(session=session, rubric=rubric, **filters)[0]
 
-    assert reflection().n == 3
+    assert reflection().n == 4
     # Ana's pairs (0,0) and (3,2): observed (1/9)/2 = 1/18; expected (4/9 + 1 + 1/9)/4 = 7/18.
     mine = reflection(cohort_id=cohort.id)
     assert (mine.n, mine.table[3][2], mine.kappa) == (2, 1, pytest.approx(1 - 1 / 7))

@@ -51,8 +51,10 @@ def test_one_row_per_trainee_and_assignment_of_the_cohort(app, session, rubric):
     cohort = make_cohort(session, ana, ben)
     other = make_cohort(session, outsider)
     shared = make_assignment(session, cohort_id=cohort.id)
-    own = make_assignment(session, trainee_id=ana.id, scenario_id="smiling-agreement")
-    make_assignment(session, trainee_id=outsider.id)
+    own = make_assignment(session, trainee_id=ana.id, within_cohort_id=cohort.id,
+                          scenario_id="smiling-agreement")
+    make_assignment(session, trainee_id=outsider.id, within_cohort_id=other.id)
+    make_assignment(session, trainee_id=ana.id, within_cohort_id=other.id)  # given elsewhere
     make_assignment(session, cohort_id=other.id)
     rows = gradebook_rows(session=session, cohort_id=cohort.id, rubric=rubric, now=NOW)
     assert [(r.trainee_name, r.assignment_id, r.scenario_id) for r in rows] == [
@@ -147,7 +149,7 @@ def _cohort_of(app, session: Session, rubric: Rubric, size: int) -> Cohort:
     cohort = make_cohort(session, *trainees)
     shared = make_assignment(session, cohort_id=cohort.id)
     for trainee in trainees:
-        own = make_assignment(session, trainee_id=trainee.id)
+        own = make_assignment(session, trainee_id=trainee.id, within_cohort_id=cohort.id)
         for assignment in (shared, own):
             attempt = make_attempt(session, app, trainee, assignment_id=assignment.id)
             turn = make_turn(session, rubric, attempt, 0, criteria={"reflection": 0.4})

@@ -146,6 +146,7 @@ def reflect_by_keyboard(page: Page) -> None:
     expect(page.locator("#share")).to_be_focused()
     page.keyboard.press("Space")
     press_on(page, "button[type=submit]", "Save reflection")
-    expect(page.locator("#messages")).to_contain_text("Your reflection is saved.")
+    expect(page.locator("#messages")).to_contain_text(
+        "Your reflection and sharing choices are saved.")
     expect(page.locator("#reflection-text")).to_have_value(REFLECTION)
     expect(page.locator("#share")).to_be_checked()

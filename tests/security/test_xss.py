@@ -102,7 +102,15 @@ def _cohort_and_roster(supervisor, seen: list[str]) -> int:
     return int(cohort_url.rsplit("/", 1)[-1])
 
 
-def _play(trainee, seen: list[str]) -> str:
+def _join(trainee, seen: list[str]) -> None:
+    """Accept the roster's invitation from the dashboard, which names the cohort."""
+    dashboard = trainee.get("/").get_data(as_text=True)
+    seen += problems(dashboard, "dashboard invitation", ("cohort",))
+    accept = re.search(r'action="(/invitations/\d+/accept)"', dashboard).group(1)
+    assert _post(trainee, accept, {}).status_code == 303
+
+
+def _play(trainee, seen: list[str], cohort_id: int) -> str:
     started = _post(trainee, "/scenarios/xss-probe/attempts", {"mode": "practice"})
     url = started.headers["Location"]
     turn = page_turn(trainee.get(url).get_data(as_text=True))
@@ -116,7 +124,8 @@ def _play(trainee, seen: list[str]) -> str:
                                                "notice_reaction": payload("reaction")})
     assert answered.status_code == 303
     saved = _post(trainee, f"{url}/reflection", {"reflection": payload("reflection"),
-                                                 "share": "yes"})
+                                                 "share": "yes", "sharing": "cohorts",
+                                                 "cohorts": str(cohort_id)})
     assert saved.status_code == 303
     return url
 
@@ -137,7 +146,8 @@ def planted(app, session) -> Planted:
     session.add(target)
     session.commit()
     trainee = browser_for(app, target)
-    attempt = _play(trainee, seen)
+    _join(trainee, seen)
+    attempt = _play(trainee, seen, cohort_id)
     turn = session.exec(select(Turn).where(Turn.attempt_id == attempt.rsplit("/", 1)[-1])).one()
     reviewed = _post(supervisor, f"/supervise/turns/{turn.id}/reviews", {
         "criterion": "reflection", "level": "1", "comment": payload("comment")})

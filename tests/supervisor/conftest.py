@@ -1,4 +1,8 @@
-"""A small course: two cohorts with their supervisors and trainees, and some finished work."""
+"""A small course: two cohorts with their supervisors and trainees, and some finished work.
+
+Trainee A's finished practice attempt is shared with Section A, so Section A's supervisor sees
+it (a supervisor sees only work given or shared in their cohort, done after joining it).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
-from simulator.models import Cohort, CohortMember, Turn, User
+from simulator.models import AttemptShare, Cohort, CohortMember, Turn, User
 from tests.conftest import sign_in
 from tests.helpers import make_user
 from tests.trainee.conftest import play_to_end, start
@@ -50,6 +54,8 @@ def course(app, session) -> Course:
     scenario = shipped_library(app).scenarios["you-started-late-again"]
     url = start(browser, scenario.id)
     play_to_end(browser, session, url, scenario)
+    session.add(AttemptShare(attempt_id=url.rsplit("/", 1)[-1], cohort_id=cohort_a.id))
+    session.commit()
     turn = session.exec(select(Turn).where(Turn.attempt_id == url.rsplit("/", 1)[-1])).first()
     return Course(**people, cohort_a=cohort_a, cohort_b=cohort_b, attempt_a=url, turn_a=turn.id)
 

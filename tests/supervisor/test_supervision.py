@@ -46,7 +46,8 @@ def test_roster_preview_reports_bad_rows_and_writes_nothing(app, course, session
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "roster.csv:3:" in page and "roster.csv:4:" in page
-    assert "new.one@example.org" in page and "create a new account" in page
+    assert "new.one@example.org" in page and "<td>invite</td>" in page
+    assert "create a new account" not in page
     assert session.exec(select(User).where(User.email == "new.one@example.org")).first() is None
     payload = re.search(r'name="payload" value="([^"]+)"', page).group(1)
     refused = browser.post(f"{url}/roster/confirm", data={
@@ -57,16 +58,19 @@ def test_roster_preview_reports_bad_rows_and_writes_nothing(app, course, session
         "csrf_token": token_of(browser, url), "payload": payload, "skip_invalid": "yes"})
     html = done.get_data(as_text=True)
     assert done.status_code == 200
-    link = re.search(r"http://localhost(/set-password/[A-Za-z0-9_-]+)", html).group(1)
+    link = re.search(r"http://localhost(/join/[A-Za-z0-9_-]+)", html).group(1)
     session.expire_all()
     user = session.exec(select(User).where(User.email == "new.one@example.org")).one()
-    assert session.get(CohortMember, (course.cohort_a.id, user.id)).role == "trainee"
+    assert session.get(CohortMember, (course.cohort_a.id, user.id)) is None  # not until joining
     newcomer = app.test_client()
     form = newcomer.get(link).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or re.search(
-        r'name="csrf_token" value="([^"]+)"', form)
-    newcomer.post(link, data={"csrf_token": token.group(1), "password": "a brand new password",
-                              "confirm": "a brand new password"})
+    assert "Set password and join" in form
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    joined = newcomer.post(link, data={"csrf_token": token, "password": "a brand new password",
+                                       "confirm": "a brand new password"})
+    assert joined.status_code == 302
+    session.expire_all()
+    assert session.get(CohortMember, (course.cohort_a.id, user.id)).role == "trainee"
     assert sign_in(newcomer, "new.one@example.org", "a brand new password").status_code == 302
 
 
@@ -255,7 +259,8 @@ def test_an_assigned_session_counts_for_its_assignment_until_attempts_run_out(
     assert "Start the assigned session" not in page
     again = trainee.post("/scenarios/you-must-be-sick-of-me/attempts", data={
         "csrf_token": token_of(trainee), "assignment": str(assignment.id)})
-    assert again.status_code == 404
+    assert again.status_code == 409
+    assert "and all of them have been started" in again.get_data(as_text=True)
 
 
 def test_unicode_digits_in_attempts_allowed_get_the_plain_message(app, course):
