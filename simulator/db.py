@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
+from pathlib import Path
+
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -11,6 +16,8 @@ from werkzeug.routing import IntegerConverter
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MAX_DATABASE_ID = 2**31 - 1  # the largest value of an INTEGER primary key on PostgreSQL
+OWNER_ONLY = 0o600  # the database holds trainees' words: nobody else on the machine reads it
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **options) -> Engine:
@@ -22,6 +29,7 @@ def make_engine(url: str, **options) -> Engine:
         if url in ("sqlite://", "sqlite:///:memory:"):
             options.setdefault("poolclass", StaticPool)
         engine = create_engine(url, **options)
+        event.listen(engine, "do_connect", _owner_only_files)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     options.setdefault("pool_pre_ping", True)
@@ -46,13 +54,54 @@ def _clean(value):
         else value
 
 
+def _owner_only_files(_dialect, _record, args, kwargs) -> None:
+    """Before SQLite opens the database: create the file owner-only (its -wal and -shm files
+    then take the same mode), or tighten an existing one that others could read."""
+    database = str(args[0] if args else kwargs.get("database", ""))
+    if not database or database == ":memory:" or kwargs.get("uri"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite reports the missing folder itself
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+        return
+    except FileExistsError:
+        pass
+    for found in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(found.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(found, mode & 0o700)
+                log.warning("made %s readable by its owner only (it was %o)", found.name, mode)
+        except (FileNotFoundError, PermissionError):
+            continue
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, so an erased account's words leave the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def forget_deleted(engine: Engine) -> None:
+    """After personal data is deleted and committed: empty SQLite's write-ahead log.
+
+    Its frames still hold the rows as they were before the deletion; a TRUNCATE checkpoint
+    copies the current pages into the database and cuts the log to zero bytes. PostgreSQL
+    reclaims deleted rows by (auto)vacuum instead (docs/privacy.md).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+    if busy:
+        log.warning("the write-ahead log is in use; deleted data leaves it at the next checkpoint")
 
 
 class DatabaseId(IntegerConverter):

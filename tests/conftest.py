@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -99,3 +100,50 @@ def login_as(client: FlaskClient, session: Session):
         return user
 
     return _login
+
+
+# Every record any logger makes during the whole run passes the catcher below; at the end of
+# the run one that holds an email address, a one-time link's token or a session id fails it
+# (docs/privacy.md, "Logs"). The patterns are written independently of simulator/logs.py so
+# that a gap in the redaction is not mirrored by a gap here.
+LOG_LEAK = re.compile(
+    r"[\w.%+'-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+"  # an email address
+    r"|/(?:set-password|join)/(?!\[token\])[^\s/?\"']+"  # a one-time link's token
+    r"|(?<![\w.-])\d+:[A-Za-z0-9_-]{20,}"  # Flask-Login's "<user id>:<session token>"
+)
+LOG_LEAK_REPORT = Path(__file__).resolve().parent.parent / "test-output" / "log-leaks.txt"
+
+
+class LogLeakCatcher(logging.Handler):
+    """Keeps the formatted text of every record that holds a secret."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)  # the message with its traceback and stack
+        except Exception:  # noqa: BLE001
+            self.handleError(record)
+            return
+        if LOG_LEAK.search(text):
+            self.leaks.append(text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log_line() -> Iterator[None]:
+    """Fail the run if any log record of any test held an email, a link token or a session id."""
+    root, catcher = logging.getLogger(), LogLeakCatcher()
+    level = root.level
+    root.addHandler(catcher)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(catcher)
+    root.setLevel(level)
+    LOG_LEAK_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    LOG_LEAK_REPORT.write_text("".join(f"{leak}\n---\n" for leak in catcher.leaks),
+                               encoding="utf-8")
+    assert not catcher.leaks, (f"{len(catcher.leaks)} log records held an email, a link token "
+                               f"or a session id; they are listed in {LOG_LEAK_REPORT}")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import os
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import click
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 from simulator.audit import record
 from simulator.cli.common import require_schema
 from simulator.courses.gradebook import gradebook_csv, gradebook_rows
+from simulator.courses.moments import MomentError, shown, utc_moment
 from simulator.courses.xapi import statements_since
 from simulator.db import get_session
 from simulator.library import get_library
@@ -32,11 +34,37 @@ class Moment(click.ParamType):
         if isinstance(value, datetime):
             return value
         try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            self.fail(f"{value!r} is not an ISO 8601 date or date-time "
-                      "(for example 2025-03-01 or 2025-03-01T09:30:00Z)", param, ctx)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+            return utc_moment(value)
+        except MomentError as error:
+            self.fail(f"{shown(value)} {error}", param, ctx)
+
+
+class PrivateFile(click.File):
+    """An output file for personal data: created, or emptied, readable by its owner only.
+
+    Standard output ("-") is passed through; where it goes is the caller's choice.
+    """
+
+    def __init__(self, mode: str = "w") -> None:
+        super().__init__(mode, encoding=None if "b" in mode else "utf-8", lazy=False)
+
+    def convert(self, value, param, ctx):
+        if value == "-" or hasattr(value, "write"):
+            return super().convert(value, param, ctx)
+        try:
+            handle = os.open(value, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as error:
+            self.fail(f"'{click.format_filename(value)}': {error.strerror}", param, ctx)
+        try:
+            os.fchmod(handle, 0o600)  # an existing file keeps its old mode otherwise
+        except OSError as error:
+            os.close(handle)
+            self.fail(f"'{click.format_filename(value)}' cannot be made private: "
+                      f"{error.strerror}", param, ctx)
+        stream = os.fdopen(handle, self.mode, encoding=self.encoding)
+        if ctx is not None:
+            ctx.call_on_close(stream.close)
+        return stream
 
 
 class BaseUrl(click.ParamType):
@@ -71,8 +99,8 @@ def find_cohort(session: Session, key: str) -> Cohort:
 
 @export.command("gradebook")
 @click.argument("cohort")
-@click.option("--output", "-o", type=click.File("wb"), default="-",
-              help="Write the CSV here instead of standard output.")
+@click.option("--output", "-o", type=PrivateFile("wb"), default="-",
+              help="Write the CSV here (readable by you only) instead of standard output.")
 def gradebook(cohort: str, output) -> None:
     """Every trainee × assignment of COHORT (its name or id) as a spreadsheet-safe CSV."""
     require_schema()
@@ -95,8 +123,9 @@ def gradebook(cohort: str, output) -> None:
 @click.option("--base-url", type=BaseUrl(), default=None,
               help="The site's public address, used in IRIs and account homePage "
                    "(default: SIMULATOR_BASE_URL, else http://localhost:5000).")
-@click.option("--output", "-o", type=click.File("wb"), default="-",
-              help="Write the JSON array here instead of standard output.")
+@click.option("--output", "-o", type=PrivateFile("wb"), default="-",
+              help="Write the JSON array here (readable by you only) instead of standard "
+                   "output.")
 def xapi(since: datetime, base_url: str | None, output) -> None:
     """Activity since DATE as a JSON array of xAPI 1.0.3 statements (no response text)."""
     require_schema()

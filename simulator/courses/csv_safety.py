@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
@@ -11,13 +12,22 @@ from typing import TextIO
 # supervisor's machine when the gradebook is opened.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DECIMALS = 2
+# Where a spreadsheet may start a new cell inside our text: after a comma, after a semicolon
+# (the separator where the decimal mark is a comma, which splits our lines there and ignores
+# quotes that do not open a cell), after a line break (a quoted newline ends the line for the
+# same reader), optionally behind spaces and double quotes.
+_CELL_START = re.compile(r'(^|[,;\n\r])([ "]*)(?=[=+\-@\t\r])')
 
 Cell = str | int | float | None
 
 
 def neutralise(text: str) -> str:
-    """The text with a leading single quote when it could start a formula."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    """The text with a single quote before every part that could start a formula.
+
+    A part starts the text, or follows a comma, semicolon or line break ("x;=HYPERLINK(...)"
+    becomes "x;'=HYPERLINK(...)"), so the cell is safe whichever separator the reader uses.
+    """
+    return _CELL_START.sub(r"\1\2'", text)
 
 
 def safe_cell(value: Cell) -> str:

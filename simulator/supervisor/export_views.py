@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, request
+from flask import Response, render_template, request
 from flask_login import current_user
 
 from simulator.audit import record
@@ -15,8 +15,9 @@ from simulator.db import get_session
 from simulator.library import get_library
 from simulator.roles import role_required
 from simulator.supervisor import bp
-from simulator.supervisor.access import cohort_or_404, supervised_trainee_ids
+from simulator.supervisor.access import cohort_or_404, visible_attempts
 from simulator.supervisor.home import SUPERVISORS
+from simulator.supervisor.review_forms import XapiQuery
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:
@@ -41,25 +42,29 @@ def gradebook(cohort_id: int):
     return _download(body, f"gradebook-cohort-{cohort.id}.csv", "text/csv")
 
 
-def _since() -> datetime:
-    value = request.args.get("since", "")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return datetime.now(UTC) - timedelta(days=30)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+DEFAULT_SINCE = timedelta(days=30)
+SINCE_REFUSED = "That date cannot be used"
+
+
+def _refused(form: XapiQuery):
+    """A 400 page naming the parameter and the format it needs; nothing is exported."""
+    message = " ".join(form.since.errors)
+    return render_template("error.html", title=SINCE_REFUSED, message=message), 400
 
 
 @bp.get("/xapi.json")
 @role_required(*SUPERVISORS)
 def xapi():
-    """xAPI 1.0.3 statements about the supervisor's trainees since a date (default 30 days)."""
+    """xAPI 1.0.3 statements about the work the supervisor may see, since a date (default 30
+    days); an admin's hold every attempt."""
+    query = XapiQuery(formdata=request.args)
+    if not query.validate():
+        return _refused(query)
+    since = query.since.data or datetime.now(UTC) - DEFAULT_SINCE
     session = get_session()
-    statements = statements_since(session=session, since=_since(),
-                                  base_url=request.host_url.rstrip("/"))
-    if current_user.role != "admin":
-        allowed = {str(i) for i in supervised_trainee_ids()}
-        statements = [s for s in statements if s["actor"]["account"]["name"] in allowed]
+    statements = statements_since(
+        session=session, since=since, base_url=request.host_url.rstrip("/"),
+        attempts_where=None if current_user.role == "admin" else visible_attempts())
     record(session, actor_id=current_user.id, action="export.xapi", count=len(statements))
     session.commit()
     return _download(json.dumps(statements, indent=2).encode("utf-8"), "statements.json",

@@ -19,18 +19,19 @@ from simulator.roles import role_required
 from simulator.supervisor import bp
 from simulator.supervisor.access import (
     attempt_or_404,
-    supervised_trainees,
     turn_or_404,
+    visible_attempts,
     visible_cohorts,
 )
 from simulator.supervisor.home import SUPERVISORS
+from simulator.supervisor.review_forms import OverrideForm, blind_form, override_form
 from simulator.trainee.play_view import exchange
-from simulator.web import form_int
 
 BLIND_SAMPLE = 10
 
 
-def _review_context(attempt_id: str) -> dict:
+def _review_context(attempt_id: str, posted: tuple[int, OverrideForm] | None = None) -> dict:
+    """The review page's data; `posted` is a turn's override form as sent, shown with its errors."""
     session = get_session()
     attempt = attempt_or_404(attempt_id)
     scenario = pinned_scenario(attempt)
@@ -41,7 +42,8 @@ def _review_context(attempt_id: str) -> dict:
     return dict(attempt=attempt, scenario=scenario, trainee=session.get(User, attempt.trainee_id),
                 exchanges=[exchange(scenario, t) for t in turns],
                 history=history_for(session=session, turn_ids=[t.id for t in turns]),
-                review_error=None)
+                review_error=None, override_forms=dict([posted]) if posted else {},
+                blank_override=override_form(scenario.rubric, formdata=None))
 
 
 @bp.get("/attempts/<attempt_id>")
@@ -65,35 +67,40 @@ def override(turn_id: int):
     turn, attempt = turn_or_404(turn_id)
     session = get_session()
     scenario = pinned_scenario(attempt)
-    level = request.form.get("level", "")
+    form = override_form(scenario.rubric)
+    if not form.validate():
+        return _refused_override(attempt, turn, form)
     try:
         review_row = add_override(
-            session=session, turn=turn, rubric=scenario.rubric,
-            criterion=request.form.get("criterion", ""),
-            new_level=-1 if (found := form_int(level, signed=True)) is None else found,
-            comment=request.form.get("comment", ""), reviewer_id=current_user.id,
-            blind=request.form.get("blind") == "yes")
+            session=session, turn=turn, rubric=scenario.rubric, criterion=form.criterion.data,
+            new_level=form.level.data, comment=form.comment.data or "",
+            reviewer_id=current_user.id, blind=form.blind.data)
     except ReviewError as error:
-        context = _review_context(attempt.id)
-        return render_template("supervisor/review.html", **{**context,
-                               "review_error": (turn.id, str(error))}), 422
+        session.rollback()
+        return _refused_override(attempt, turn, form, str(error))
     session.flush()
     record(session, actor_id=current_user.id, action="review.override", object_type="turn",
            object_id=str(turn.id), criterion=review_row.criterion, level=review_row.new_level)
     session.commit()
     flash("Your rating is saved and shown to the trainee as supervisor feedback.", "info")
-    target = request.form.get("next", "")
-    if target == "blind":
+    if form.next.data == "blind":
         return redirect(url_for("supervisor.blind"), code=303)
     return redirect(url_for("supervisor.review", attempt_id=attempt.id) + f"#turn-{turn.id}",
                     code=303)
+
+
+def _refused_override(attempt: Attempt, turn: Turn, form: OverrideForm, message: str = ""):
+    """The review page again, nothing saved: the turn's form as sent, each problem beside it."""
+    context = _review_context(attempt.id, posted=(turn.id, form))
+    context["review_error"] = (turn.id, message) if message else None
+    return render_template("supervisor/review.html", **context), 422
 
 
 @bp.get("/queue")
 @role_required(*SUPERVISORS)
 def queue():
     """Turns where the engine was least sure, oldest first."""
-    rows = review_queue(session=get_session(), trainee_ids=supervised_trainees())
+    rows = review_queue(session=get_session(), attempts_where=visible_attempts())
     return render_template("supervisor/queue.html", rows=rows, library=get_library())
 
 
@@ -102,7 +109,7 @@ def _blind_candidates(session) -> list[Turn]:
     reviewed = select(Review.turn_id)
     rows = session.exec(
         select(Turn).join(Attempt, col(Attempt.id) == col(Turn.attempt_id))
-        .where(col(Attempt.trainee_id).in_(supervised_trainees()),
+        .where(visible_attempts(),
                col(Turn.superseded).is_(False), col(Turn.response_text).is_not(None),
                col(Turn.id).not_in(reviewed))
         .order_by(col(Turn.id)).limit(500)
@@ -121,10 +128,9 @@ def blind():
     if not sample:
         return render_template("supervisor/blind.html", turn=None, remaining=0)
     turn = sample[0]
-    attempt = session.get(Attempt, turn.attempt_id)
-    scenario = pinned_scenario(attempt)
+    scenario = pinned_scenario(session.get(Attempt, turn.attempt_id))
     return render_template("supervisor/blind.html", turn=turn, scenario=scenario,
-                           remaining=len(sample), error=None)
+                           remaining=len(sample), form=blind_form(scenario.rubric, formdata=None))
 
 
 @bp.post("/blind/<int:turn_id>")
@@ -134,9 +140,11 @@ def blind_rate(turn_id: int):
     turn, attempt = turn_or_404(turn_id)
     session = get_session()
     scenario = pinned_scenario(attempt)
-    rated = [(cid, request.form.get(f"level_{cid}", "")) for cid in scenario.rubric.criterion_ids]
-    rated = [(cid, form_int(level)) for cid, level in rated]
-    rated = [(cid, level) for cid, level in rated if level is not None]
+    form = blind_form(scenario.rubric)
+    if not form.validate():  # this turn again, each bad rating's message beside it
+        return render_template("supervisor/blind.html", turn=turn, scenario=scenario, form=form,
+                               remaining=len(_blind_candidates(session))), 422
+    rated = form.rated()
     if not rated:
         flash("Rate at least one criterion, or skip this turn.", "warning")
         return redirect(url_for("supervisor.blind"), code=303)

@@ -35,7 +35,7 @@ def everything_at_debug(caplog):
     SQLAlchemy at DEBUG also prints result rows; docs/privacy.md says never to turn that on.
     """
     caplog.set_level(logging.DEBUG)
-    for name in ("sqlalchemy.pool", "werkzeug", "flask_limiter", "gunicorn"):
+    for name in ("sqlalchemy.pool", "werkzeug", "simulator.auth.throttle", "gunicorn"):
         caplog.set_level(logging.DEBUG, logger=name)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
     return caplog
