@@ -8,9 +8,9 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from simulator import db, headers, library
+from simulator import db, headers, library, logs
 from simulator.config import load_config
-from simulator.extensions import csrf, htmx, limiter, login_manager
+from simulator.extensions import csrf, htmx, login_manager
 from simulator.resources import resource_dir
 from simulator.web import credited_spans, highlight
 
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_config(app, test_config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    logs.install()  # every record, from any logger, redacted before a handler sees it
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up chatter
     db.init_app(app)
     library.init_app(app)
@@ -51,10 +52,10 @@ def _trust_proxy(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
+    from simulator.auth import throttle
     from simulator.auth.session import init_login
 
+    throttle.init_app(app)
     init_login(app, login_manager)
 
 

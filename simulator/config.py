@@ -21,8 +21,10 @@ DEFAULTS = {
     "DATABASE_URL": None,  # resolved to a SQLite file in the instance folder
     "SECRET_KEY": None,  # resolved from the instance folder outside production
     "SCENARIOS_DIR": None,  # resolved to the shipped library
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "database",  # failed sign-ins counted where every worker sees them
     "LOGIN_RATE_LIMIT": "10 per minute",
+    "SESSION_IDLE_HOURS": 12,  # signed out after this long without a request
+    "SESSION_MAX_DAYS": 7,  # and after this long in any case
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -19,10 +19,13 @@ from simulator.courses.reviews import history_for
 from simulator.models import (
     Assignment,
     Attempt,
+    AttemptShare,
     AuditEvent,
     Cohort,
+    CohortInvitation,
     CohortMember,
     Review,
+    RosterImport,
     ScenarioSnapshot,
     SetPasswordToken,
     Turn,
@@ -59,12 +62,15 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
     turns = _turns_by_attempt(session, [a.id for a in attempts])
     reviews = history_for(session=session, turn_ids=[t.id for ts in turns.values() for t in ts])
     titles = _titles(session, {a.scenario_hash for a in attempts})
+    shares = _shares(session, [a.id for a in attempts])
     return {
         "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": _when(utcnow()),
         "account": {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
                     "active": user.active, "created_at": _when(user.created_at)},
         "cohorts": _cohorts(session, user),
-        "attempts": [_attempt(a, titles, turns.get(a.id, []), reviews) for a in attempts],
+        "invitations": _invitations(session, user),
+        "attempts": [{**_attempt(a, titles, turns.get(a.id, []), reviews),
+                      "shared_with_cohorts": shares.get(a.id, [])} for a in attempts],
         "reviews_written": _reviews_written(session, user),
         "activity": _activity(session, user),
     }
@@ -94,6 +100,31 @@ def _cohorts(session: Session, user: User) -> list[dict]:
         .where(CohortMember.user_id == user.id).order_by(col(Cohort.name))).all()
     return [{"id": cohort.id, "name": cohort.name, "role": member.role,
              "added_at": _when(member.added_at)} for member, cohort in rows]
+
+
+def _invitations(session: Session, user: User) -> list[dict]:
+    rows = session.exec(
+        select(CohortInvitation, Cohort).join(Cohort, col(Cohort.id) == col(
+            CohortInvitation.cohort_id))
+        .where(CohortInvitation.user_id == user.id).order_by(col(CohortInvitation.created_at))
+    ).all()
+    # The inviter is someone else's data: only which cohort, and what became of it.
+    return [{"cohort": cohort.name, "status": invitation.status,
+             "invited_at": _when(invitation.created_at),
+             "answered_at": _when(invitation.answered_at)} for invitation, cohort in rows]
+
+
+def _shares(session: Session, attempt_ids: list[str]) -> dict[str, list[str]]:
+    """Per attempt, the names of the cohorts it is shared with."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    if attempt_ids:
+        rows = session.exec(
+            select(AttemptShare.attempt_id, Cohort.name)
+            .join(Cohort, col(Cohort.id) == col(AttemptShare.cohort_id))
+            .where(col(AttemptShare.attempt_id).in_(attempt_ids)).order_by(col(Cohort.name)))
+        for attempt_id, name in rows:
+            grouped[attempt_id].append(name)
+    return grouped
 
 
 def _attempt(attempt: Attempt, titles: dict[str, str], turns: list[Turn],
@@ -163,6 +194,7 @@ def delete_account(*, session: Session, user: User, actor_id: int | None) -> Del
     turn_ids = list(session.exec(select(Turn.id).where(col(Turn.attempt_id).in_(
         attempt_ids or ["-"]))))
     reviews = _delete(session, Review, col(Review.turn_id).in_(turn_ids or [-1]))
+    _delete(session, AttemptShare, col(AttemptShare.attempt_id).in_(attempt_ids or ["-"]))
     turns = _delete(session, Turn, col(Turn.id).in_(turn_ids or [-1]))
     attempts = _delete(session, Attempt, col(Attempt.id).in_(attempt_ids or ["-"]))
     _forget_user(session, user_id)
@@ -184,8 +216,11 @@ def _forget_user(session: Session, user_id: int) -> None:
     """Detach everything that outlives the account, without relying on database cascades."""
     for model, column in ((Review, Review.reviewer_id), (Assignment, Assignment.created_by),
                           (ScenarioSnapshot, ScenarioSnapshot.uploaded_by),
-                          (AuditEvent, AuditEvent.actor_id)):
+                          (AuditEvent, AuditEvent.actor_id),
+                          (CohortInvitation, CohortInvitation.invited_by),
+                          (RosterImport, RosterImport.imported_by)):
         session.exec(update(model).where(col(column) == user_id).values({column.key: None}))
     session.exec(delete(Assignment).where(col(Assignment.trainee_id) == user_id))
     session.exec(delete(CohortMember).where(col(CohortMember.user_id) == user_id))
+    session.exec(delete(CohortInvitation).where(col(CohortInvitation.user_id) == user_id))
     session.exec(delete(SetPasswordToken).where(col(SetPasswordToken.user_id) == user_id))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import cache
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from simulator.blocking import off_the_loop
 from simulator.models import ROLES, User
 from simulator.models.people import new_session_token
 
@@ -19,7 +21,15 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
 # Each scrypt run holds 32 MB; a burst of sign-ins on a worker's threads would otherwise hold
 # that many times over. One at a time per process: with one worker per core, every core can
 # still hash, and the others wait a few tens of milliseconds instead of growing the worker.
-_SCRYPT_SLOTS = threading.BoundedSemaphore(1)
+# The hash itself runs off the server's event loop (simulator/blocking.py).
+
+
+@cache
+def _scrypt_slots() -> threading.BoundedSemaphore:
+    """Made on first use: in a gevent worker that is after `threading` was patched, so a
+    greenlet waiting here lets the holder finish (a semaphore made at import, in the master
+    before the patch, would block the worker's one thread, holder included)."""
+    return threading.BoundedSemaphore(1)
 
 
 class UserError(ValueError):
@@ -33,8 +43,8 @@ def normalise_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     """Hash with Werkzeug's current default (scrypt, N=2^15, r=8, p=1)."""
-    with _SCRYPT_SLOTS:
-        return generate_password_hash(password)
+    with _scrypt_slots():
+        return off_the_loop(generate_password_hash, password)
 
 
 def check_new_password(password: str) -> None:
@@ -78,8 +88,52 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same cost either way)."""
     user = find_user(session=session, email=email)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
-    with _SCRYPT_SLOTS:
-        matches = check_password_hash(stored, password)
+    with _scrypt_slots():
+        matches = off_the_loop(check_password_hash, stored, password)
     if matches and user and user.active and user.password_hash:
         return user
     return None
+
+
+class LastAdminError(UserError):
+    """The change would leave no active admin."""
+
+
+LAST_ADMIN = ("{email} is the only active admin. Make another account an admin first, then "
+              "change this one.")
+
+
+def lock_admins(*, session: Session) -> None:
+    """Hold who-is-an-admin still until this transaction ends, so checks on it stay true.
+
+    PostgreSQL: lock the active admins' rows (in id order, so two changes never deadlock).
+    SQLite: take the database's one write lock now (BEGIN IMMEDIATE), before anything is read.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    session.exec(select(User.id).where(User.role == "admin", col(User.active).is_(True))
+                 .order_by(User.id).with_for_update()).all()
+
+
+def active_admins(*, session: Session) -> int:
+    """How many active admin accounts there are."""
+    return session.exec(select(func.count()).select_from(User).where(
+        User.role == "admin", col(User.active).is_(True))).one()
+
+
+def change_account(*, session: Session, user: User, role: str, active: bool) -> None:
+    """Set an account's role and whether it may sign in (not committed).
+
+    Call lock_admins first. Raises LastAdminError when no active admin would be left.
+    """
+    if role not in ROLES:
+        raise UserError(f"Unknown role '{role}' (known: {', '.join(ROLES)}).")
+    was_admin = user.role == "admin" and user.active
+    user.role, user.active = role, active
+    session.add(user)
+    session.flush()
+    if was_admin and active_admins(session=session) == 0:
+        raise LastAdminError(LAST_ADMIN.format(email=user.email))

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_login import LoginManager, UserMixin
 from sqlalchemy import bindparam, select
 
+from simulator.auth import expiry
 from simulator.db import MAX_DATABASE_ID, get_session
 from simulator.models import User
 
@@ -53,10 +54,10 @@ def load_user(session_id: str) -> SignedInUser | None:
 
 
 def init_login(app: Flask, manager: LoginManager) -> None:
-    """Bind Flask-Login to the app."""
+    """Bind Flask-Login to the app, with idle and absolute session limits."""
     manager.init_app(app)
     manager.user_loader(load_user)
     manager.login_view = "auth.login"
-    manager.login_message = "Please sign in to continue."
-    manager.login_message_category = "info"
+    manager.unauthorized_handler(expiry.unauthorized)
     manager.session_protection = "strong"
+    expiry.init_app(app)

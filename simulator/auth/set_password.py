@@ -1,4 +1,4 @@
-"""The one-time set-password page that roster imports link to.
+"""The one-time set-password page that roster imports and reset links lead to.
 
 The token is in the URL, so these responses forbid referrers and caching: the link must not
 leak to other sites or linger in shared caches. Nothing here logs the token.
@@ -12,7 +12,13 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from simulator.auth import bp
-from simulator.courses.tokens import INVALID_LINK, TokenError, redeem_token, user_for_token
+from simulator.courses.tokens import (
+    DEFAULT_TTL,
+    INVALID_LINK,
+    TokenError,
+    redeem_token,
+    user_for_token,
+)
 from simulator.db import get_session
 from simulator.users import MIN_PASSWORD_LENGTH, UserError
 
@@ -40,7 +46,10 @@ def _keep_link_private(response):
 
 
 def _invalid_link():
-    return render_template("auth/set_password.html", invalid=INVALID_LINK), 404
+    # 410 Gone for every unusable link, made-up ones included: a link's holder cannot learn
+    # whether it ever existed or whether its owner has used it, and everyone is told what to do.
+    return render_template("auth/set_password.html", invalid=INVALID_LINK,
+                           ttl_days=DEFAULT_TTL.days), 410
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"], endpoint="set_password")

@@ -11,10 +11,12 @@ from sqlmodel import select
 
 from simulator.audit import record
 from simulator.cli.common import require_schema
-from simulator.db import get_session
+from simulator.cli.export_commands import PrivateFile
+from simulator.courses.tokens import DEFAULT_TTL, reissue_token, set_password_path
+from simulator.db import forget_deleted, get_engine, get_session
 from simulator.models import ROLES, User
 from simulator.privacy import AccountDeletionRefused, delete_account, export_user_data
-from simulator.users import UserError, create_user, find_user, normalise_email
+from simulator.users import UserError, create_user, find_user, lock_admins, normalise_email
 from simulator.wording import plural
 
 
@@ -74,8 +76,8 @@ def _user_or_fail(email: str) -> User:
 
 @users.command("export")
 @click.argument("email")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write to this file (default: standard output).")
+@click.option("-o", "--output", type=PrivateFile("w"), default="-",
+              help="Write to this file, readable by you only (default: standard output).")
 def export(email: str, output) -> None:
     """Everything stored about one person, as JSON (for a data-access request)."""
     require_schema()
@@ -100,12 +102,44 @@ def delete(email: str, yes: bool) -> None:
         click.confirm(f"Delete {user.role} {user.email} and everything they practised? "
                       "This cannot be undone", abort=True)
     address = user.email
+    lock_admins(session=session)  # so the last-admin check holds against a parallel change
+    session.refresh(user)
     try:
         summary = delete_account(session=session, user=user, actor_id=None)
     except AccountDeletionRefused as refused:
         raise click.ClickException(str(refused)) from None
     session.commit()
+    forget_deleted(get_engine())  # the deleted words leave the write-ahead log too
     click.echo(f"Deleted {address}: {plural(summary.attempts, 'attempt')}, "
                f"{plural(summary.turns, 'turn')} and "
                f"{plural(summary.reviews_of_their_turns, 'review')} of their turns.")
 
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"  # as `simulator cohorts import` prints its links
+
+
+def _base_url(_ctx, _param, value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise click.BadParameter("must start with http:// or https://")
+    return value.rstrip("/")
+
+
+@users.command("reset-link")
+@click.argument("email")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, callback=_base_url,
+              help="The site address the printed link starts with.")
+def reset_link(email: str, base_url: str) -> None:
+    """Print a fresh one-time set-password link for EMAIL; earlier unused links stop working."""
+    require_schema()
+    session = get_session()
+    user = _user_or_fail(email)
+    try:
+        raw = reissue_token(session=session, user=user, actor_id=None, via="cli")
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(f"One-time set-password link for {user.email} (valid {DEFAULT_TTL.days} days, "
+               "single use; earlier links no longer work).")
+    click.echo("SECRET: it lets its holder set this account's password. Pass it privately to "
+               "its owner only.")
+    click.echo(f"  {base_url}{set_password_path(raw)}")

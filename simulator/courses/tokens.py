@@ -11,13 +11,15 @@ from sqlmodel import Session, col, select
 
 from simulator.audit import record
 from simulator.models import SetPasswordToken, User, utcnow
-from simulator.users import check_new_password, set_password
+from simulator.users import UserError, check_new_password, set_password
 
 TOKEN_BYTES = 32
 DEFAULT_TTL = timedelta(days=7)
 # Far longer than any token we issue; anything longer is refused before it is hashed.
 MAX_TOKEN_LENGTH = 200
-INVALID_LINK = "This link is invalid or has expired. Ask your supervisor for a new one."
+INVALID_LINK = ("This link can no longer be used: it has expired, it was already used, or a newer "
+                "link replaced it.")
+INACTIVE = "{email} is switched off, so a link would not work. Switch the account on first."
 
 
 class TokenError(ValueError):
@@ -50,6 +52,19 @@ def issue_token(*, session: Session, user: User, ttl: timedelta = DEFAULT_TTL) -
     session.add(SetPasswordToken(
         user_id=user.id, token_hash=hash_token(raw), created_at=now, expires_at=now + ttl,
     ))
+    return raw
+
+
+def reissue_token(*, session: Session, user: User, actor_id: int | None, via: str) -> str:
+    """A fresh link for an existing account, for recovery (not committed); earlier ones die.
+
+    Raises UserError for a switched-off account. The audit event never holds the token.
+    """
+    if not user.active:
+        raise UserError(INACTIVE.format(email=user.email))
+    raw = issue_token(session=session, user=user)
+    record(session, actor_id=actor_id, action="user.reset_link", object_type="user",
+           object_id=str(user.id), via=via)
     return raw
 
 

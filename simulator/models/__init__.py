@@ -1,5 +1,6 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
+from simulator.models.membership import AttemptShare, CohortInvitation, RosterImport
 from simulator.models.people import (
     COHORT_ROLES,
     ROLES,
@@ -17,6 +18,7 @@ from simulator.models.practice import (
     Turn,
 )
 from simulator.models.review import AuditEvent, Review
+from simulator.models.throttle import FailureCount
 from simulator.models.types import utcnow
 
 __all__ = [
@@ -26,10 +28,14 @@ __all__ = [
     "ROLES",
     "Assignment",
     "Attempt",
+    "AttemptShare",
     "AuditEvent",
     "Cohort",
+    "CohortInvitation",
     "CohortMember",
+    "FailureCount",
     "Review",
+    "RosterImport",
     "ScenarioSnapshot",
     "SetPasswordToken",
     "Turn",

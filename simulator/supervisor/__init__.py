@@ -8,6 +8,7 @@ from simulator.supervisor import (  # noqa: E402, F401  (registers the views)
     cohort_views,
     export_views,
     home,
+    link_views,
     review_views,
     roster_views,
     upload_views,

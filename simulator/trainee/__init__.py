@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("trainee", __name__)
 
-from simulator.trainee import account, debrief, home, library_views, play  # noqa: E402, F401
+from simulator.trainee import (  # noqa: E402, F401  (registers the views)
+    account,
+    debrief,
+    home,
+    invitation_views,
+    library_views,
+    play,
+)

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from simulator.audit import record
-from simulator.db import get_session
-from simulator.extensions import limiter
+from simulator.auth.throttle import Throttled, get_throttle, wait_words
+from simulator.db import forget_deleted, get_engine, get_session
 from simulator.privacy import AccountDeletionRefused, delete_account, export_user_data
 from simulator.trainee import bp
-from simulator.users import authenticate
+from simulator.users import authenticate, lock_admins
 
 CONFIRMATION = "delete my account"
 WRONG_PASSWORD = "That password is not right. Nothing was deleted."  # noqa: S105 (a message)
 WRONG_CONFIRMATION = f"Type the words “{CONFIRMATION}” to confirm. Nothing was deleted."
 DELETED = "Your account and everything you practised here have been deleted."
+THROTTLED = "Too many wrong passwords. Please wait {wait} before trying again. Nothing was " \
+            "deleted."
 
 
 class DeleteAccountForm(FlaskForm):
@@ -29,6 +31,10 @@ class DeleteAccountForm(FlaskForm):
         DataRequired("Type your password to confirm it is you."), Length(max=512)])
     confirm = StringField(f"Type “{CONFIRMATION}”", validators=[
         DataRequired(WRONG_CONFIRMATION), Length(max=100)])
+
+    def validate_confirm(self, field: StringField) -> None:
+        if field.data.strip().lower() != CONFIRMATION:
+            raise ValidationError(WRONG_CONFIRMATION)
 
 
 def _summary(data: dict) -> dict[str, int]:
@@ -76,35 +82,36 @@ def account_data():
     return response
 
 
-def _delete_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _delete_key() -> str:
-    # Guessing the password through this form is throttled like guessing it at sign-in.
-    return f"account-delete:{current_user.get_id() or request.remote_addr}"
-
-
 @bp.post("/account/delete")
-@limiter.limit(_delete_limit, key_func=_delete_key, deduct_when=lambda r: r.status_code == 401)
 @login_required
 def account_delete():
     """Check the password and the typed confirmation, delete everything, then sign out."""
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return _page(form, 422)
-    if form.confirm.data.strip().lower() != CONFIRMATION:
-        return _page(form, 422, WRONG_CONFIRMATION)
     session = get_session()
     user = current_user.user
+    # Guessing the password through this form is throttled like guessing it at sign-in.
+    throttle = get_throttle()
+    try:
+        place = throttle.take(account_delete=str(user.id))
+    except Throttled as refused:
+        form.password.errors.append(THROTTLED.format(wait=wait_words(refused.retry_after)))
+        page, status = _page(form, 429)
+        return page, status, {"Retry-After": str(refused.retry_after)}
     if authenticate(session=session, email=user.email, password=form.password.data) is None:
-        return _page(form, 401, WRONG_PASSWORD)
+        form.password.errors.append(WRONG_PASSWORD)
+        return _page(form, 401)
+    throttle.give_back(place)
+    lock_admins(session=session)  # the last-admin check below holds against a parallel change
+    session.refresh(user)
     try:
         delete_account(session=session, user=user, actor_id=user.id)
     except AccountDeletionRefused as refused:
         session.rollback()
         return _page(form, 409, str(refused))
     session.commit()
+    forget_deleted(get_engine())  # the deleted words leave the write-ahead log too
     logout_user()
     cookie_session.clear()
     flash(DELETED, "info")

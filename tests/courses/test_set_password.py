@@ -158,7 +158,7 @@ def test_a_used_link_shows_the_friendly_refusal(client, link):
              "csrf_token": csrf_token(client, "/login")}
     for response in (client.get(f"/set-password/{link}"),
                      client.post(f"/set-password/{link}", data=again)):
-        assert response.status_code == 404
+        assert response.status_code == 410
         assert INVALID_LINK in response.get_data(as_text=True)
         assert response.headers["Referrer-Policy"] == "no-referrer"
 
@@ -166,7 +166,7 @@ def test_a_used_link_shows_the_friendly_refusal(client, link):
 @pytest.mark.parametrize("path", ["/set-password/made-up", "/set-password/" + "x" * 300])
 def test_an_unknown_link_shows_the_same_refusal(client, path):
     response = client.get(path)
-    assert response.status_code == 404
+    assert response.status_code == 410
     assert INVALID_LINK in response.get_data(as_text=True)
 
 

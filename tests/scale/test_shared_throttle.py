@@ -1,4 +1,4 @@
-"""Several app servers share one sign-in allowance when the throttle lives in Redis.
+"""Several app servers share one sign-in allowance: in the database by default, or in Redis.
 
 Two `simulator serve` processes, as two hosts behind a load balancer would be, take turns
 answering wrong passwords for one account. Redis is Debian's redis-server, started here on
@@ -27,7 +27,6 @@ from tests.helpers import free_port, make_user
 from tests.scale.test_two_servers import SHARED_SECRET, STARTUP_SECONDS, Browser
 from tests.test_serve import wait_for
 
-pytestmark = pytest.mark.redis
 LIMIT = 10  # LOGIN_RATE_LIMIT's default: 10 failed sign-ins a minute per account and per address
 
 
@@ -66,15 +65,18 @@ def _wait_for_redis(client, server: subprocess.Popen, seconds: float = 10) -> No
 
 
 @contextlib.contextmanager
-def _two_servers(database_url: str, storage: str, tmp_path: Path) -> Iterator[list[int]]:
-    """Two `simulator serve` processes on one database and one throttle storage; their ports."""
+def _two_servers(database_url: str, storage: str | None, tmp_path: Path
+                 ) -> Iterator[list[int]]:
+    """Two `simulator serve` processes on one database (and `storage`, if given); their ports."""
     engine = make_engine(database_url)
     migrate.upgrade(engine)
     engine.dispose()
     ports = [free_port(), free_port()]
     env = {**os.environ, "SIMULATOR_DATABASE_URL": database_url, "SIMULATOR_SECRET_KEY":
-           SHARED_SECRET, "SIMULATOR_RATELIMIT_STORAGE_URI": storage}
+           SHARED_SECRET, "SIMULATOR_RATELIMIT_STORAGE_URI": storage or ""}
     env.pop("SIMULATOR_ENV", None)
+    if storage is None:
+        env.pop("SIMULATOR_RATELIMIT_STORAGE_URI")
     servers = [subprocess.Popen(
         [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--workers", "1"],
         env={**env, "SIMULATOR_INSTANCE_PATH": str(tmp_path / f"instance-{port}")},
@@ -109,14 +111,15 @@ def _guesses_split_across(ports: list[int], database_url: str) -> list[int]:
     return [_guess(ports[n % 2], email) for n in range(LIMIT + 2)]
 
 
+@pytest.mark.redis
 def test_servers_sharing_redis_share_one_allowance(database_url, redis_url, tmp_path):
     with _two_servers(database_url, redis_url, tmp_path) as ports:
         statuses = _guesses_split_across(ports, database_url)
     assert statuses == [401] * LIMIT + [429, 429]
 
 
-def test_with_memory_storage_each_server_counts_alone(database_url, tmp_path):
-    # Why deployments with several workers or hosts need Redis: the same guesses go unthrottled.
-    with _two_servers(database_url, "memory://", tmp_path) as ports:
+def test_servers_share_one_allowance_in_the_database_by_default(database_url, tmp_path):
+    # Nothing configured: failures are counted in the database the servers already share.
+    with _two_servers(database_url, None, tmp_path) as ports:
         statuses = _guesses_split_across(ports, database_url)
-    assert statuses == [401] * (LIMIT + 2)
+    assert statuses == [401] * LIMIT + [429, 429]
