@@ -9,12 +9,13 @@ one, made here) the same link also sets the password, and setting it accepts.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from simulator.courses.cohorts import role_fits
+from simulator.courses.roster import IssuedLink
 from simulator.courses.tokens import MAX_TOKEN_LENGTH, TOKEN_BYTES, hash_token, issue_token
 from simulator.models import Cohort, CohortInvitation, CohortMember, User, utcnow
 from simulator.users import create_user, find_user, normalise_email
@@ -29,17 +30,11 @@ class InvitationError(ValueError):
 
 
 @dataclass(frozen=True)
-class InvitationLink:
-    """The link to give one invited person. The token is a secret: never log it."""
+class InvitationLink(IssuedLink):
+    """The link to give one invited person (`…/join/<token>`). The token is a secret."""
 
-    user_id: int
-    email: str
-    name: str
-    token: str = field(repr=False)
-
-    def url(self, base_url: str) -> str:
-        """The full link, e.g. `https://site.example/join/<token>`."""
-        return base_url.rstrip("/") + join_path(self.token)
+    def path(self) -> str:
+        return join_path(self.token)
 
 
 @dataclass(frozen=True)

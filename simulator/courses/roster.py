@@ -95,9 +95,13 @@ class IssuedLink:
     name: str
     token: str = field(repr=False)
 
+    def path(self) -> str:
+        """The site-relative path the token opens."""
+        return set_password_path(self.token)
+
     def url(self, base_url: str) -> str:
         """The full link, e.g. `https://site.example/set-password/<token>`."""
-        return base_url.rstrip("/") + set_password_path(self.token)
+        return base_url.rstrip("/") + self.path()
 
 
 @dataclass(frozen=True)

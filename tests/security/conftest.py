@@ -7,15 +7,19 @@ because the shared `database_url` fixture decides which database each app uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from markupsafe import escape
+from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 # The account pages register on the trainee blueprint; importing them here, before any app is
 # built, keeps this suite working whether or not simulator/trainee/__init__.py imports them yet.
 import simulator.trainee.account  # noqa: F401
+from simulator import migrate
+from simulator.db import make_engine
 from tests.supervisor.conftest import browser_for, course  # noqa: F401  (re-exported fixture)
 
 HTMX = {"HX-Request": "true"}
@@ -60,3 +64,12 @@ def url_for_rule(app: Flask, rule, values: dict | None = None) -> str:
 def signed_in(app):
     """Sign `user` in with a fresh browser."""
     return lambda user: browser_for(app, user)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """The test database, migrated, as a real server started on it will find it."""
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()

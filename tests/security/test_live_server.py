@@ -10,15 +10,12 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from simulator import migrate
-from simulator.db import make_engine
 from simulator.models import Attempt, Turn
 from tests.helpers import PASSWORD, make_user
 from tests.security.live import Browser, form_token, form_turn, start_server
@@ -28,14 +25,6 @@ MOVED_ON = "This attempt moved on since this page was loaded."
 THREADS = 8
 KILL_ROUNDS = 3
 
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """The test database, migrated, as the server will find it."""
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -9,14 +9,10 @@ that the attempts are used up, and none of them is a 500.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from simulator import migrate
-from simulator.db import make_engine
 from simulator.models import Attempt
 from tests.courses.factories import SCENARIO, make_assignment
 from tests.helpers import PASSWORD, make_user
@@ -25,13 +21,6 @@ from tests.security.live import Browser, start_server
 PARALLEL = 8
 USED_UP = "and all of them have been started"
 
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.mark.parametrize("allowed", [1, 3])

@@ -11,14 +11,11 @@ from __future__ import annotations
 import base64
 import re
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from simulator import migrate
-from simulator.db import make_engine
 from simulator.models import (
     Cohort,
     CohortInvitation,
@@ -35,13 +32,6 @@ NEW = ("ada.new@example.org", "bo.new@example.org")
 KNOWN = "known@example.org"
 ALREADY = "This roster was already imported"
 
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _course(engine: Engine, role: str) -> tuple[str, int]:
