@@ -39,6 +39,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def start_session(page: Page, scenario_id: str) -> str:
+    """Start a practice attempt from the scenario page; the attempt's URL."""
+    page.goto(f"/scenarios/{scenario_id}")
+    page.click("button:has-text('Start the session')")
+    page.wait_for_url("**/attempts/*")
+    return page.url
+
+
 def sign_in(page: Page, email: str, password: str | None = None) -> None:
     """Sign in through the form and land on the dashboard."""
     page.goto("/login")

@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import OTHER_TRAINEE, play_by_mouse, sign_in
+from tests.e2e.pages import OTHER_TRAINEE, play_by_mouse, sign_in, start_session
 
 pytestmark = pytest.mark.e2e
 
 SCENARIO = "you-must-be-sick-of-me"
-
-
-def start_session(page: Page, scenario_id: str) -> str:
-    """Start a practice attempt from the scenario page; the attempt's URL."""
-    page.goto(f"/scenarios/{scenario_id}")
-    page.click("button:has-text('Start the session')")
-    page.wait_for_url("**/attempts/*")
-    return page.url
 
 
 def finish_at_debrief(page: Page, title: str) -> None:

@@ -14,7 +14,15 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from playwright.sync_api import BrowserContext, expect
 
-from tests.e2e.pages import ACCOUNTS, ANSWER_LABEL, TRAINEE, sign_in, turn_number, type_text
+from tests.e2e.pages import (
+    ACCOUNTS,
+    ANSWER_LABEL,
+    TRAINEE,
+    sign_in,
+    start_session,
+    turn_number,
+    type_text,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +48,7 @@ def test_an_answer_typed_when_the_session_ended_is_back_after_signing_in(
     context = open_context()
     page = context.new_page()
     sign_in(page, TRAINEE)
-    page.goto(f"/scenarios/{SCENARIO}")
-    page.click("button:has-text('Start the session')")
-    page.wait_for_url("**/attempts/*")
-    attempt_url, turn = page.url, turn_number(page)
+    attempt_url, turn = start_session(page, SCENARIO), turn_number(page)
     page.get_by_label(ANSWER_LABEL).click()
     type_text(page, ANSWER)
 
@@ -66,4 +71,6 @@ def test_an_answer_typed_when_the_session_ended_is_back_after_signing_in(
 
     page.click("form.answer-form button[type=submit]")
     expect(page.locator(f"input[name=turn][value='{turn}']")).to_have_count(0)
-    assert page.evaluate(DRAFTS) == []  # accepted: the kept copy is gone
+    # Accepted: the kept copy goes (when htmx has finished with the response, so wait for it).
+    page.wait_for_function(f"() => ({DRAFTS})().length === 0", timeout=5000)
+    assert page.evaluate(DRAFTS) == []

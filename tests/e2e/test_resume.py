@@ -12,6 +12,7 @@ from tests.e2e.pages import (
     current_node,
     expect_next_moment,
     sign_in,
+    start_session,
     turn_number,
 )
 
@@ -26,9 +27,7 @@ def test_closing_the_page_mid_attempt_and_returning_resumes_at_the_same_turn(
     context = open_context()
     page = context.new_page()
     sign_in(page, TRAINEE)
-    page.goto(f"/scenarios/{SCENARIO}")
-    page.click("button:has-text('Start the session')")
-    page.wait_for_url("**/attempts/*")
+    start_session(page, SCENARIO)
     first_turn = turn_number(page)
     answer_by_mouse(page, current_node(page, scenario))
     expect_next_moment(page, first_turn)
