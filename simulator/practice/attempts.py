@@ -63,8 +63,10 @@ def start_assigned_attempt(*, session: Session, trainee_id: int, scenario: Scena
             session.rollback()
             continue
         return attempt
-    raise AttemptsUsedUp(f"This assignment allows {allowed} attempt{'s' * (allowed != 1)}, "
-                         "and all of them have been started.")
+    if allowed == 1:
+        raise AttemptsUsedUp("This assignment allows one attempt, and it has been started.")
+    raise AttemptsUsedUp(f"This assignment allows {allowed} attempts, and all {allowed} have "
+                         "been started.")
 
 
 def find_own_attempt(*, session: Session, attempt_id: str, trainee_id: int) -> Attempt | None:

@@ -19,7 +19,7 @@ from tests.helpers import PASSWORD, make_user
 from tests.security.live import Browser, start_server
 
 PARALLEL = 8
-USED_UP = "and all of them have been started"
+USED_UP = "This assignment allows"
 
 
 

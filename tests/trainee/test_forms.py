@@ -15,6 +15,8 @@ from simulator.models import Attempt, Turn
 from simulator.practice.answers import MAX_NOTE_CHARS
 from tests.trainee.conftest import _token, answer, attempt_of, start
 
+ONE_USED_UP = "This assignment allows one attempt, and it has been started."
+
 
 def _scenario_with_notice_first(library):
     for scenario in library.scenarios.values():
@@ -94,6 +96,6 @@ def test_an_assignment_with_no_attempts_left_says_so(client, session, trainee):
     assert first.status_code == 303
     second = client.post(f"{path}/attempts", data={**form, "csrf_token": _token(client, path)})
     assert second.status_code == 409
-    assert "allows 1 attempt, and all of them have been started" in second.get_data(as_text=True)
+    assert ONE_USED_UP in second.get_data(as_text=True)
     assert attempt_of(session, first.headers["Location"]).assignment_slot == 1
     assert len(session.exec(select(Attempt)).all()) == 1
