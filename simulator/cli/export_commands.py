@@ -133,7 +133,8 @@ def xapi(since: datetime, base_url: str | None, output) -> None:
         base_url = BaseUrl().convert(current_app.config.get("BASE_URL") or DEFAULT_BASE_URL,
                                      None, None)
     session = get_session()
-    statements = statements_since(session=session, since=since, base_url=base_url)
+    statements = statements_since(session=session, since=since, base_url=base_url,
+                                  rubrics=get_library().rubrics)
     output.write(json.dumps(statements, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
     record(session, actor_id=None, action="export.xapi", via="cli",
            since=since.isoformat(), statements=len(statements))

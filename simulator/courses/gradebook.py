@@ -14,9 +14,10 @@ from sqlmodel import Session, col, or_, select
 
 from simulator.courses.csv_safety import write_safe_rows
 from simulator.courses.visibility import seen_through
-from simulator.models import Assignment, Attempt, CohortMember, Review, Turn, User, utcnow
+from simulator.models import Assignment, Attempt, CohortMember, Turn, User, utcnow
 from simulator.practice.assignments import assignment_status
-from simulator.practice.progress import SCORED_KINDS, attempt_score
+from simulator.practice.effective import EffectiveTurn, effective_turns
+from simulator.practice.progress import SCORED_KINDS, attempt_score, criterion_means
 from simulator.rubric import Rubric
 
 BOM = "\ufeff"  # lets spreadsheet programs recognise UTF-8 (names with accents survive)
@@ -48,8 +49,7 @@ class _Facts:
     rubric: Rubric
     now: datetime
     attempts: dict[tuple[int, int], list[Attempt]]  # (trainee, assignment) -> attempts
-    turns: dict[str, list[Turn]]  # attempt id -> live scored turns
-    overrides: dict[tuple[int, str], int]  # (turn, criterion) -> newest supervisor level
+    turns: dict[str, list[EffectiveTurn]]  # attempt id -> live scored turns, reviews applied
 
 
 def gradebook_rows(*, session: Session, cohort_id: int, rubric: Rubric,
@@ -94,21 +94,11 @@ def _gather(session: Session, rubric: Rubric, cohort_id: int, trainee_ids: list[
     turns = session.exec(select(Turn).where(
         col(Turn.attempt_id).in_(completed), col(Turn.superseded).is_(False),
     ).order_by(col(Turn.index))).all() if completed else []
-    by_attempt: dict[str, list[Turn]] = defaultdict(list)
-    for turn in turns:
-        if turn.scores.get("kind") in SCORED_KINDS:
-            by_attempt[turn.attempt_id].append(turn)
-    free = [t.id for t in turns if t.scores.get("kind") == "free"]
-    return _Facts(rubric, now, by_pair, by_attempt, _overrides(session, rubric, free))
-
-
-def _overrides(session: Session, rubric: Rubric, turn_ids: list[int]) -> dict[tuple[int, str], int]:
-    if not turn_ids:
-        return {}
-    reviews = session.exec(select(Review).where(
-        col(Review.turn_id).in_(turn_ids), col(Review.criterion).in_(rubric.criterion_ids),
-    ).order_by(col(Review.created_at), col(Review.id))).all()
-    return {(r.turn_id, r.criterion): r.new_level for r in reviews}  # later rows win
+    scored = [t for t in turns if t.scores.get("kind") in SCORED_KINDS]
+    by_attempt: dict[str, list[EffectiveTurn]] = defaultdict(list)
+    for turn in effective_turns(session, scored, rubric):  # a review replaces a score
+        by_attempt[turn.attempt_id].append(turn)
+    return _Facts(rubric, now, by_pair, by_attempt)
 
 
 def _row(trainee: User, assignment: Assignment, facts: _Facts) -> GradebookRow:
@@ -134,27 +124,10 @@ def _row(trainee: User, assignment: Assignment, facts: _Facts) -> GradebookRow:
     )
 
 
-def _criteria(turns: list[Turn], facts: _Facts) -> dict[str, float | None]:
-    """Mean per criterion over the free-text turns, a supervisor's override replacing a score."""
-    means: dict[str, float | None] = {}
-    for item in facts.rubric.criteria:
-        values = [
-            _effective(turn, item.id, facts) for turn in turns
-            if turn.scores.get("kind") == "free" and item.id in turn.scores.get("criteria", {})
-        ]
-        means[item.id] = round(sum(values) / len(values), 4) if values else None
-    return means
-
-
-def _effective(turn: Turn, criterion: str, facts: _Facts) -> float:
-    engine = float(turn.scores["criteria"][criterion]["score"])
-    level = facts.overrides.get((turn.id, criterion))
-    if level is None:
-        return engine
-    floors = {lv.level: lv.min for lv in facts.rubric.item(criterion).levels}
-    # The override names a level, not a score; its lower bound is the score it guarantees.
-    # A level the rubric no longer has cannot be placed, so the engine's score stands.
-    return floors.get(level, engine)
+def _criteria(turns: list[EffectiveTurn], facts: _Facts) -> dict[str, float | None]:
+    """Mean per criterion over the free-text turns' effective scores."""
+    means = criterion_means(turns)
+    return {item.id: means.get(item.id) for item in facts.rubric.criteria}
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -2,12 +2,17 @@
 
 Statements never carry response text or email addresses: the actor is an account id on this
 site, and each answered moment is reported by its score, turn index and node id only.
+
+Scores are the effective ones (simulator.practice.effective): a supervisor's review replaces the
+engine's level. A reviewed score is a new statement (its id names the review), never a changed
+copy of one already sent, and it is exported again once the review is newer than `since`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +20,11 @@ from typing import Any
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, or_, select
 
-from simulator.models import Attempt, ScenarioSnapshot, Turn, User
+from simulator.courses.reviews import history_for
+from simulator.models import Attempt, Review, ScenarioSnapshot, Turn, User
+from simulator.practice.effective import EffectiveTurn, apply_reviews
 from simulator.practice.progress import attempt_score
+from simulator.rubric import Rubric
 from simulator.scenarios.problems import Reporter
 from simulator.scenarios.yaml_loader import load_yaml
 
@@ -39,6 +47,7 @@ class ScenarioFacts:
     rupture: str
     markers: tuple[str, ...]
     start: str
+    rubric_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,12 @@ class _Played:
     attempt: Attempt
     trainee: User
     scenario: ScenarioFacts
-    turns: list[Turn]
+    turns: list[EffectiveTurn]
+    reviewed_at: dict[int, datetime]  # turn id -> when its newest review was made
+
+    @property
+    def last_review(self) -> datetime | None:
+        return max(self.reviewed_at.values(), default=None)
 
 
 # Snapshots never change (they are keyed by content hash), so a parse is kept for the process.
@@ -56,32 +70,38 @@ _facts_cache: dict[str, ScenarioFacts] = {}
 
 
 def statements_since(*, session: Session, since: datetime, base_url: str,
+                     rubrics: Mapping[str, Rubric],
                      attempts_where: ColumnElement[bool] | None = None) -> list[dict]:
-    """Statements for attempts launched, turns answered and attempts completed at or after since.
+    """Statements for attempts launched, turns answered or reviewed and attempts completed at or
+    after since.
 
+    `rubrics` are the library's, by id: a review is placed on the rubric of the version played.
     `attempts_where` (a condition on Attempt) keeps only those attempts, e.g. the ones a
-    supervisor may see; None keeps every attempt. Four queries whatever the size; deleted trainees'
-    attempts are skipped. Ids are uuid5 over the event, so exporting the same events again
-    yields the same statements.
+    supervisor may see; None keeps every attempt. Five queries whatever the size; deleted
+    trainees' attempts are skipped. Ids are uuid5 over the event, so exporting the same events
+    again yields the same statements.
     """
     if since.tzinfo is None:
         raise ValueError("since must be timezone-aware (naive times are ambiguous)")
     base = base_url.rstrip("/")
     statements: list[tuple[datetime, int, dict]] = []
-    for played in _played_since(session, since, attempts_where):
+    for played in _played_since(session, since, attempts_where, rubrics):
         for moment, verb, statement in _events(played, since, base):
             statements.append((moment, VERB_ORDER[verb], statement))
     statements.sort(key=lambda item: (item[0], item[1], item[2]["id"]))
     return [statement for _, _, statement in statements]
 
 
-def _played_since(session: Session, since: datetime, attempts_where) -> list[_Played]:
+def _played_since(session: Session, since: datetime, attempts_where,
+                  rubrics: Mapping[str, Rubric]) -> list[_Played]:
     answered = select(Turn.attempt_id).where(
         col(Turn.created_at) >= since, col(Turn.superseded).is_(False))
+    reviewed = (select(Turn.attempt_id).join(Review, col(Review.turn_id) == col(Turn.id))
+                .where(col(Review.created_at) >= since, col(Turn.superseded).is_(False)))
     query = select(Attempt).where(
         col(Attempt.trainee_id).is_not(None),
         or_(col(Attempt.started_at) >= since, col(Attempt.finished_at) >= since,
-            col(Attempt.id).in_(answered)),
+            col(Attempt.id).in_(answered), col(Attempt.id).in_(reviewed)),
     )
     if attempts_where is not None:
         query = query.where(attempts_where)
@@ -96,8 +116,18 @@ def _played_since(session: Session, since: datetime, attempts_where) -> list[_Pl
     users = {u.id: u for u in session.exec(
         select(User).where(col(User.id).in_({a.trainee_id for a in attempts})))}
     facts = scenario_facts(session=session, hashes={a.scenario_hash for a in attempts})
-    return [_Played(a, users[a.trainee_id], facts[a.scenario_hash], turns[a.id])
+    history = history_for(session=session, turn_ids=[t.id for ts in turns.values() for t in ts])
+    return [_Played(a, users[a.trainee_id], facts[a.scenario_hash],
+                    _effective(turns[a.id], rubrics.get(facts[a.scenario_hash].rubric_id),
+                               history),
+                    {t.id: history[t.id][-1].created_at for t in turns[a.id] if history.get(t.id)})
             for a in attempts]
+
+
+def _effective(turns: list[Turn], rubric: Rubric | None, history) -> list[EffectiveTurn]:
+    if rubric is None:  # the rubric is gone from the library: no review can be placed on it
+        return [EffectiveTurn(t, t.scores, t.overall) for t in turns]
+    return [apply_reviews(t, rubric, history.get(t.id, ())) for t in turns]
 
 
 def scenario_facts(*, session: Session, hashes: set[str]) -> dict[str, ScenarioFacts]:
@@ -121,6 +151,7 @@ def _read_facts(snapshot: ScenarioSnapshot) -> ScenarioFacts:
         rupture=str(data.get("rupture") or ""),
         markers=(marker,) if isinstance(marker, str) else tuple(str(m) for m in marker),
         start=str(data.get("start") or ""),
+        rubric_id=str(data.get("rubric") or ""),
     )
 
 
@@ -129,21 +160,34 @@ def _events(played: _Played, since: datetime, base: str):
     if attempt.started_at >= since:
         yield attempt.started_at, "launched", _launched(played, base)
     for turn in played.turns:
-        if turn.created_at >= since:
-            yield turn.created_at, "responded", _responded(played, turn, base)
-    if attempt.status == "completed" and attempt.finished_at and attempt.finished_at >= since:
-        yield attempt.finished_at, "completed", _completed(played, base)
+        reviewed = played.reviewed_at.get(turn.id)
+        if turn.created_at >= since or (reviewed and reviewed >= since):
+            yield max(turn.created_at, reviewed or turn.created_at), "responded", \
+                _responded(played, turn, base)
+    last_review = played.last_review
+    if attempt.status == "completed" and attempt.finished_at and (
+            attempt.finished_at >= since or (last_review and last_review >= since)):
+        yield max(attempt.finished_at, last_review or attempt.finished_at), "completed", \
+            _completed(played, base)
 
 
 def _launched(played: _Played, base: str) -> dict:
     return _statement(played, base, "launched", "launched", played.attempt.started_at,
-                      node_id=played.scenario.start)
+                      node_id=played.attempt.start_node or played.scenario.start)
 
 
-def _responded(played: _Played, turn: Turn, base: str) -> dict:
-    result = {"score": _score(turn.overall),
-              "extensions": {_iri(base, "response-kind"): turn.scores.get("kind", "")}}
-    return _statement(played, base, "responded", f"responded/{turn.id}", turn.created_at,
+def _review_key(moment: datetime | None) -> str:
+    """Part of a statement id: a reviewed score is a new statement, not a changed copy."""
+    return f"/reviewed/{_timestamp(moment)}" if moment else ""
+
+
+def _responded(played: _Played, turn: EffectiveTurn, base: str) -> dict:
+    extensions = {_iri(base, "response-kind"): turn.scores.get("kind", "")}
+    if turn.reviewed:
+        extensions[_iri(base, "reviewed-by-supervisor")] = True
+    result = {"score": _score(turn.overall), "extensions": extensions}
+    key = f"responded/{turn.id}{_review_key(played.reviewed_at.get(turn.id))}"
+    return _statement(played, base, "responded", key, turn.created_at,
                       node_id=turn.node_id, result=result,
                       extra={_iri(base, "turn-index"): turn.index})
 
@@ -161,7 +205,7 @@ def _completed(played: _Played, base: str) -> dict:
         result["score"] = _score(score)
     # The finish time is in the key: a practice attempt rewound and finished again is a
     # second completion, not a changed copy of the first (an LRS rejects changed copies).
-    key = f"completed/{_timestamp(attempt.finished_at)}"
+    key = f"completed/{_timestamp(attempt.finished_at)}{_review_key(played.last_review)}"
     return _statement(played, base, "completed", key, attempt.finished_at,
                       node_id=attempt.current_node, result=result)
 

@@ -64,6 +64,7 @@ def xapi():
     session = get_session()
     statements = statements_since(
         session=session, since=since, base_url=request.host_url.rstrip("/"),
+        rubrics=get_library().rubrics,
         attempts_where=None if current_user.role == "admin" else visible_attempts())
     record(session, actor_id=current_user.id, action="export.xapi", count=len(statements))
     session.commit()

@@ -88,7 +88,10 @@ def test_best_and_last_scores_use_live_turns_and_overrides_replace_criterion_sco
 
     [row] = gradebook_rows(session=session, cohort_id=cohort.id, rubric=rubric, now=NOW)
 
-    assert (row.attempts, row.best_overall, row.last_overall) == (3, 0.8, 0.5)
+    # Overall is worked out again from the reviewed scores (3/4 the best criterion + 1/4 the
+    # next): first 0.75 * 0.9 + 0.25 * 0.3 = 0.75, second 0.75 * 0.8 + 0.25 * 0.2 = 0.65;
+    # the engine's 0.9 and 0.7 no longer count. The unreviewed attempt keeps (0.4 + 0.6) / 2.
+    assert (row.attempts, row.best_overall, row.last_overall) == (3, 0.7, 0.5)
     # reflection: 0.9 and the override's level-3 floor 0.8; validation: level-1 floor 0.3 and 0.2
     assert row.criteria["reflection"] == pytest.approx(0.85)
     assert row.criteria["validation"] == pytest.approx(0.25)

@@ -6,16 +6,22 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sqlmodel import select
 
 from simulator.courses.xapi import statements_since
 from simulator.library import shipped_library
-from tests.courses.factories import SCENARIO, T0, make_attempt, make_turn
+from simulator.models import Turn
+from simulator.practice.effective import apply_reviews
+from simulator.scenarios.library import load_library
+from tests.courses.factories import SCENARIO, T0, make_attempt, make_review, make_turn
 from tests.helpers import make_user
 from tests.trainee.conftest import attempt_of, play_to_end, start
 
+RUBRICS = load_library(Path(__file__).resolve().parents[2] / "scenarios").rubrics
 BASE = "https://training.example.org"
 EXT = f"{BASE}/xapi/extensions/"
 SINCE = T0 - timedelta(days=1)
@@ -26,6 +32,10 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DURATION = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
+
+
+def _statements(session, since, base_url) -> list[dict]:
+    return statements_since(session=session, since=since, base_url=base_url, rubrics=RUBRICS)
 
 
 def _iri(value) -> None:
@@ -141,7 +151,7 @@ def _by_verb(statements: list[dict]) -> list[str]:
 
 def test_one_statement_per_event_in_time_order(session, played):
     ana, attempt = played
-    statements = statements_since(session=session, since=SINCE, base_url=BASE + "/")
+    statements = _statements(session, SINCE, BASE + "/")
     for statement in statements:
         assert_valid_statement(statement)
     assert _by_verb(statements) == ["launched", "responded", "responded", "completed"]
@@ -157,7 +167,7 @@ def test_one_statement_per_event_in_time_order(session, played):
 
 
 def test_responded_reports_score_turn_and_node_but_never_the_words(session, played):
-    statements = statements_since(session=session, since=SINCE, base_url=BASE)
+    statements = _statements(session, SINCE, BASE)
     responded = [s for s in statements if s["verb"]["id"].endswith("/responded")]
     assert [(s["context"]["extensions"][EXT + "turn-index"],
              s["context"]["extensions"][EXT + "node-id"],
@@ -168,7 +178,7 @@ def test_responded_reports_score_turn_and_node_but_never_the_words(session, play
 
 
 def test_completed_carries_the_attempt_score_and_outcome(session, played):
-    completed = statements_since(session=session, since=SINCE, base_url=BASE)[-1]
+    completed = _statements(session, SINCE, BASE)[-1]
     assert completed["result"]["score"] == {"scaled": 0.7, "raw": 70.0, "min": 0, "max": 100}
     assert (completed["result"]["completion"], completed["result"]["success"]) == (True, True)
     assert completed["result"]["extensions"][EXT + "outcome"] == "repaired"
@@ -178,7 +188,7 @@ def test_completed_carries_the_attempt_score_and_outcome(session, played):
 
 def test_an_unrepaired_ending_is_completed_without_success(app, session):
     make_attempt(session, app, make_user(session), outcome="escalated")
-    completed = statements_since(session=session, since=SINCE, base_url=BASE)[-1]
+    completed = _statements(session, SINCE, BASE)[-1]
     assert completed["result"]["success"] is False
     assert completed["result"]["extensions"][EXT + "outcome"] == "escalated"
     assert "score" not in completed["result"]  # no scored turns, so no score to report
@@ -187,16 +197,16 @@ def test_an_unrepaired_ending_is_completed_without_success(app, session):
 def test_only_events_at_or_after_since(session, played, rubric):
     _, attempt = played
     since = attempt.started_at + timedelta(minutes=1)  # after launch and turn 0
-    statements = statements_since(session=session, since=since, base_url=BASE)
+    statements = _statements(session, since, BASE)
     assert _by_verb(statements) == ["responded", "completed"]
     later = attempt.finished_at + timedelta(seconds=1)
-    assert statements_since(session=session, since=later, base_url=BASE) == []
+    assert _statements(session, later, BASE) == []
 
 
 def test_re_exports_repeat_the_same_ids_and_sites_do_not_collide(session, played):
-    first = statements_since(session=session, since=SINCE, base_url=BASE)
-    again = statements_since(session=session, since=SINCE, base_url=BASE)
-    other = statements_since(session=session, since=SINCE, base_url="https://other.example")
+    first = _statements(session, SINCE, BASE)
+    again = _statements(session, SINCE, BASE)
+    other = _statements(session, SINCE, "https://other.example")
     assert first == again
     assert len({s["id"] for s in first}) == len(first)
     assert not {s["id"] for s in first} & {s["id"] for s in other}
@@ -204,12 +214,13 @@ def test_re_exports_repeat_the_same_ids_and_sites_do_not_collide(session, played
 
 def test_deleted_trainees_are_skipped(app, session):
     make_attempt(session, app, None)
-    assert statements_since(session=session, since=SINCE, base_url=BASE) == []
+    assert _statements(session, SINCE, BASE) == []
 
 
 def test_naive_since_is_refused(session):
     with pytest.raises(ValueError, match="timezone-aware"):
-        statements_since(session=session, since=datetime(2025, 1, 1), base_url=BASE)
+        statements_since(session=session, since=datetime(2025, 1, 1), base_url=BASE,
+                         rubrics=RUBRICS)
 
 
 def test_a_played_through_attempt_exports_valid_statements(app, client, session, login_as):
@@ -218,7 +229,7 @@ def test_a_played_through_attempt_exports_valid_statements(app, client, session,
     since = datetime.now(UTC) - timedelta(minutes=1)
     url = start(client, scenario.id)
     answered = play_to_end(client, session, url, scenario)
-    statements = statements_since(session=session, since=since, base_url=BASE)
+    statements = _statements(session, since, BASE)
     for statement in statements:
         assert_valid_statement(statement)
     assert _by_verb(statements) == ["launched", *["responded"] * len(answered), "completed"]
@@ -226,3 +237,32 @@ def test_a_played_through_attempt_exports_valid_statements(app, client, session,
     extensions = statements[-1]["context"]["extensions"]
     assert extensions[EXT + "rupture-markers"] == ["deferential-appeasing", "content-affect-split"]
     assert statements[-1]["result"]["extensions"][EXT + "outcome"] == attempt.outcome
+
+
+def test_a_supervisor_review_is_exported_as_a_new_statement_with_the_reviewed_score(
+        session, played):
+    _, attempt = played
+    before = _statements(session, SINCE, BASE)
+    [free] = [t for t in session.exec(select(Turn).where(Turn.attempt_id == attempt.id))
+              if t.index == 0]
+    clear = RUBRICS["repair-core"].item("metacommunication").levels[-2].level
+    reviewed_at = attempt.finished_at + timedelta(days=2)
+    review = make_review(session, free, "metacommunication", clear, created_at=reviewed_at)
+    effective = apply_reviews(free, RUBRICS["repair-core"], [review]).overall
+    assert effective != free.overall
+
+    after = _statements(session, SINCE, BASE)
+    old = {s["id"]: s for s in before}
+    [first] = [s for s in after if s["verb"]["id"].endswith("/responded")
+               and s["context"]["extensions"][EXT + "turn-index"] == 0]
+    assert first["id"] not in old  # a new statement, never a changed copy of one sent
+    assert first["result"]["score"]["scaled"] == round(effective, 4)  # the one computation
+    assert first["result"]["extensions"][EXT + "reviewed-by-supervisor"] is True
+    assert first["timestamp"] == before[1]["timestamp"]  # still the time it was answered
+    assert after[-1]["id"] != before[-1]["id"]  # the completed score changed with it
+    assert after[-1]["result"]["score"]["scaled"] == round((effective + 0.8) / 2, 4)
+    # an export of what is new since the review carries the reviewed statements
+    since_review = _statements(session, reviewed_at, BASE)
+    assert _by_verb(since_review) == ["responded", "completed"]
+    for statement in after:
+        assert_valid_statement(statement)
