@@ -140,6 +140,8 @@ def _one_attempt(run: Run, browser: Browser, rng: random.Random) -> None:
         form = {"turn": turn.group(1), "csrf_token": token}
         if 'name="response"' in page:
             form["response"] = " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))
+            if 'name="mode"' in page:  # options offered too: say the words are the answer
+                form["mode"] = "free"
         else:
             form["choice"] = "0"
         status, page = browser.post(f"{location}/turns", form, kind="turn", htmx=True)

@@ -143,9 +143,9 @@ def _answer(node: ClientNode, strong: bool) -> Answer:
     if node.respond == "choice":
         return Answer(choice=0)
     if node.exemplars is None:
-        return Answer(response=_FALLBACK[strong])
+        return Answer(response=_FALLBACK[strong], mode="free")
     texts = node.exemplars.strong if strong or not node.exemplars.weak else node.exemplars.weak
-    return Answer(response=texts[0])
+    return Answer(response=texts[0], mode="free")
 
 
 def _strong(node: ClientNode, _turn: int) -> Answer:
@@ -162,7 +162,7 @@ def _mixed(node: ClientNode, turn: int) -> Answer:
 
 def _choosing(node: ClientNode, turn: int) -> Answer:
     if node.respond in ("choice", "both"):
-        return Answer(choice=turn % len(node.choices))
+        return Answer(choice=turn % len(node.choices), mode="choice")
     return _mixed(node, turn + 1)
 
 

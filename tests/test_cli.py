@@ -144,7 +144,8 @@ def practised(migrated):
         email = make_user(session, email="practised@example.org").email
     client = migrated.test_client()
     assert sign_in(client, email).status_code == 302
-    answer(client, start(client, "you-must-be-sick-of-me"), {"response": "That sounds lonely."})
+    answer(client, start(client, "you-must-be-sick-of-me"),
+           {"mode": "free", "response": "That sounds lonely."})
     return migrated, email
 
 

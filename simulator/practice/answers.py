@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.engine import choice_measures, score_notice
 from simulator.rubric import Rubric
@@ -12,6 +12,10 @@ from simulator.scoring import score_response
 
 MAX_RESPONSE_CHARS = 4000
 MAX_NOTE_CHARS = 1000  # the private "what do you notice in yourself" note
+ANSWER_MODES = ("choice", "free")  # at a `respond: both` moment the trainee picks one
+PICK_A_MODE = ("Please say how you want to answer: choose one of the responses, or write "
+               "your own. Anything you typed is still in the box.")
+PICK_A_CHOICE = "Please choose one of the responses before continuing."
 
 
 class AnswerRefused(ValueError):
@@ -27,6 +31,7 @@ class Answer:
     notice_family: str | None = None
     notice_markers: tuple[str, ...] = ()
     notice_reaction: str = ""
+    mode: str | None = None  # "choice" or "free": which part counts at a `respond: both` moment
 
 
 @dataclass(frozen=True)
@@ -37,19 +42,36 @@ class Scored:
     stored: dict = field(default_factory=dict)
 
 
+def answer_mode(node: ClientNode, answer: Answer) -> str | None:
+    """How this moment is answered: its only way, or the one the trainee picked where both are."""
+    if node.respond in ANSWER_MODES:
+        return node.respond
+    return answer.mode if answer.mode in ANSWER_MODES else None
+
+
+def counted(node: ClientNode, answer: Answer) -> Answer:
+    """The answer with the part this moment does not take dropped (a choice or the words)."""
+    if answer_mode(node, answer) == "choice":
+        return replace(answer, response=None)
+    return replace(answer, choice=None)
+
+
 def check_answer(node: ClientNode, answer: Answer) -> None:
     """Refuse empty, over-long or impossible answers with a kind, specific message."""
-    text = (answer.response or "").strip()
     if len(answer.notice_reaction.strip()) > MAX_NOTE_CHARS:
         raise AnswerRefused(f"Your note on what you notice in yourself is longer than "
                             f"{MAX_NOTE_CHARS:,} characters. It is still in the box: please "
                             "shorten it.")
-    if answer.choice is not None and node.respond in ("choice", "both"):
+    mode = answer_mode(node, answer)
+    if mode is None:
+        raise AnswerRefused(PICK_A_MODE)
+    if mode == "choice":
+        if answer.choice is None:
+            raise AnswerRefused(PICK_A_CHOICE)
         if not 0 <= answer.choice < len(node.choices):
             raise AnswerRefused("That option is not one of the choices. Please pick one.")
         return
-    if node.respond == "choice":
-        raise AnswerRefused("Please choose one of the responses before continuing.")
+    text = (answer.response or "").strip()
     if not text:
         raise AnswerRefused("Take your time. When you are ready, write what you would say "
                             "to the client, even a single sentence.")
@@ -62,8 +84,9 @@ def check_answer(node: ClientNode, answer: Answer) -> None:
 def score_answer(scenario: Scenario, node: ClientNode, answer: Answer,
                  earlier: Sequence[str] = ()) -> Scored:
     """Score a checked answer against the scenario's rubric, this moment's `about` and needs,
-    and the trainee's `earlier` answers in the attempt (a repeat earns nothing twice)."""
-    if answer.choice is not None and node.respond in ("choice", "both"):
+    and the trainee's `earlier` answers in the attempt (a repeat earns nothing twice); only
+    the part of the answer the moment takes counts."""
+    if answer_mode(node, answer) == "choice":
         return _score_choice(scenario, node, answer.choice)
     moment = scenario.moment_of(node)
     result = score_response(

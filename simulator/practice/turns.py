@@ -9,7 +9,15 @@ from sqlmodel import Session, col, select
 
 from simulator.engine import AllianceState, advance
 from simulator.models import Attempt, Turn, utcnow
-from simulator.practice.answers import Answer, check_answer, score_answer, score_notice_answer
+from simulator.practice.answers import (
+    Answer,
+    check_answer,
+    counted,
+    score_answer,
+    score_notice_answer,
+)
+from simulator.practice.attempts import starting_state
+from simulator.practice.choice_order import shown_record
 from simulator.scenarios.model import ClientNode, Ending, Scenario
 
 MOVED_ON = "This attempt moved on since this page was loaded."
@@ -61,14 +69,16 @@ def submit_turn(
     node = scenario.node(attempt.current_node)
     assert isinstance(node, ClientNode)
     check_answer(node, answer)
+    answer = counted(node, answer)  # only the mode the trainee answered in is scored and stored
     scored = score_answer(scenario, node, answer, _earlier_answers(session, attempt, node.id))
     state = AllianceState(attempt.salience, attempt.direction)
-    step = advance(scenario, node.id, scored.measures, state, choice_index=_choice(node, answer))
+    step = advance(scenario, node.id, scored.measures, state, choice_index=answer.choice)
     row = {  # every column of a turn but its id, which the database assigns
         "attempt_id": attempt.id, "index": expected_index, "node_id": node.id,
         "client_line": node.say, "response_text": (answer.response or "").strip() or None,
-        "choice_index": _choice(node, answer), "notice": score_notice_answer(node, answer),
-        "scores": scored.stored, "overall": scored.measures["overall"],
+        "choice_index": answer.choice, "notice": score_notice_answer(node, answer),
+        "scores": {**scored.stored, **shown_record(attempt.id, node, answer.choice)},
+        "overall": scored.measures["overall"],
         "confidence": scored.stored.get("confidence", 1.0), "next_node": step.next_node,
         "salience": step.alliance.salience, "direction": step.alliance.direction,
         "superseded": False, "created_at": utcnow(),
@@ -82,10 +92,6 @@ def submit_turn(
 def _earlier_answers(session: Session, attempt: Attempt, node_id: str) -> list[str]:
     rows = session.connection().execute(_EARLIER, {"a_id": attempt.id, "a_node": node_id})
     return [text for (text,) in rows]
-
-
-def _choice(node: ClientNode, answer: Answer) -> int | None:
-    return answer.choice if node.respond in ("choice", "both") else None
 
 
 def _moved(scenario: Scenario, node_id: str, alliance: AllianceState) -> dict:
@@ -139,12 +145,12 @@ def rewind(*, session: Session, attempt: Attempt, scenario: Scenario) -> Turn:
     if not live:
         raise AttemptClosed("There is no answered moment to go back to yet.")
     last, before = live[0], (live[1] if len(live) > 1 else None)
+    begin = starting_state(attempt, scenario)  # where an attempt from a moment began
     last.superseded = True
     session.add(last)
     try:
         _move_from(session, attempt, attempt.current_node, current_node=last.node_id,
-                   salience=before.salience if before else scenario.alliance.salience,
-                   direction=before.direction if before else scenario.alliance.direction,
+                   salience=(before or begin).salience, direction=(before or begin).direction,
                    status="in_progress", outcome=None, finished_at=None)
     except AttemptMovedOn:  # an answer from another tab landed first
         raise AttemptClosed(f"{MOVED_ON} Nothing was rewound.") from None

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from simulator.fields import WholeNumberField
-from simulator.practice.answers import MAX_NOTE_CHARS, Answer
+from simulator.practice.answers import ANSWER_MODES, MAX_NOTE_CHARS, PICK_A_MODE, Answer
 from simulator.scenarios.vocabulary import RUPTURE_TYPES
 
 NOTE_LIMIT = MAX_NOTE_CHARS  # shown in the form, refused beyond it (never cut)
@@ -45,6 +45,9 @@ class AnswerForm(FlaskForm):
     response = TextAreaField(validators=[Optional()])
     choice = WholeNumberField(validators=[Optional(), NumberRange(0, MAX_CHOICES, NOT_A_CHOICE)],
                               invalid_value_message=NOT_A_CHOICE)
+    # Where a moment offers both, which one counts; whether it is needed is the moment's check.
+    mode = RadioField(choices=list(ANSWER_MODES), validate_choice=False,
+                      validators=[Optional(), AnyOf(ANSWER_MODES, message=PICK_A_MODE)])
     notice_family = RadioField(choices=list(RUPTURE_TYPES),
                                validators=[Optional()], validate_choice=True)
     notice_markers = SelectMultipleField(validate_choice=False)
@@ -59,6 +62,7 @@ class AnswerForm(FlaskForm):
         """What was sent, as the practice package takes it."""
         markers = tuple(m for m in (self.notice_markers.data or []) if isinstance(m, str))
         return Answer(response=self.response.data, choice=self.choice.data,
+                      mode=self.mode.data if self.mode.data in ANSWER_MODES else None,
                       notice_family=self.notice_family.data or None,
                       notice_markers=tuple(dict.fromkeys(markers)),
                       notice_reaction=self.notice_reaction.data or "")
@@ -67,7 +71,7 @@ class AnswerForm(FlaskForm):
         """The message for the form as a whole (hidden fields and choices have no box)."""
         if self.turn.errors or self.node.errors:  # hidden: only a stale or forged page
             return STALE
-        for field in (self.choice, self.notice_family, self.notice_markers):
+        for field in (self.mode, self.choice, self.notice_family, self.notice_markers):
             if field.errors:
                 return field.errors[0]
         return None

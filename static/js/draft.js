@@ -25,6 +25,12 @@
 
   function restore(box, saved) {
     box.value = saved;
+    // Where the moment offers a choice too, the kept words only count in "Write my own".
+    var ownWords = box.form && box.form.querySelector("input[name=mode][value=free]");
+    if (ownWords && !box.form.querySelector("input[name=mode]:checked")) {
+      ownWords.checked = true;
+      ownWords.dispatchEvent(new Event("change", {bubbles: true}));
+    }
     var note = document.createElement("p");
     note.className = "hint draft-note";
     note.id = "draft-note";

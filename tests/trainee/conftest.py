@@ -39,7 +39,8 @@ def answer_for(node: ClientNode) -> dict:
     """A sensible answer: the author's strong exemplar, or the first choice."""
     if node.respond == "choice":
         return {"choice": "0"}
-    return {"response": node.exemplars.strong[0]}
+    words = {"response": node.exemplars.strong[0]}
+    return {"mode": "free", **words} if node.respond == "both" else words
 
 
 def answer(client, url: str, data: dict, *, htmx: bool = False):

@@ -25,7 +25,8 @@ def owned_attempt(app, session):
     browser = app.test_client()
     sign_in(browser, owner.email)
     url = start(browser, "you-must-be-sick-of-me")
-    answer(browser, url, {"response": "It sounds like you worry you're a burden to me."})
+    answer(browser, url, {"mode": "free",
+                          "response": "It sounds like you worry you're a burden to me."})
     return url
 
 

@@ -30,7 +30,7 @@ def _noticing(scenario, note: str) -> dict:
     data = {"notice_family": node.notice.family, "notice_markers": node.notice.markers[0],
             "notice_reaction": note}
     data.update({"choice": "0"} if node.respond == "choice"
-                else {"response": node.exemplars.strong[0]})
+                else {"mode": "free", "response": node.exemplars.strong[0]})
     return data
 
 
