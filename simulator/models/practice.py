@@ -97,6 +97,11 @@ class Attempt(SQLModel, table=True):
     current_node: str = Field(max_length=100)
     salience: int = 3
     direction: str = Field(default="away", max_length=10)
+    # Where the attempt began when the trainee chose to practise one moment again, with the
+    # alliance as it stood there; all None for an attempt from the scenario's start.
+    start_node: str | None = Field(default=None, max_length=100)
+    start_salience: int | None = None
+    start_direction: str | None = Field(default=None, max_length=10)
     outcome: str | None = Field(default=None, max_length=20)
     reflection: str | None = Field(default=None, sa_column=Column(Text))
     reflection_shared: bool = False

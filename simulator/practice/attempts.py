@@ -6,9 +6,10 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from simulator.engine import AllianceState
 from simulator.models import Assignment, Attempt, Turn, utcnow
 from simulator.practice.snapshots import pin_snapshot
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.model import ClientNode, Scenario
 
 # Built once: every play page and every turn runs these (building a query costs as much as
 # running it on SQLite).
@@ -27,17 +28,60 @@ class AttemptsUsedUp(Exception):
 def start_attempt(
     *, session: Session, trainee_id: int, scenario: Scenario, mode: str = "practice",
     assignment_id: int | None = None, assignment_slot: int | None = None,
+    at_node: str | None = None, state: AllianceState | None = None,
 ) -> Attempt:
-    """Create an attempt pinned to this version of the scenario (not committed)."""
+    """Create an attempt pinned to this version of the scenario (not committed).
+
+    `at_node` starts it at one of the scenario's moments instead of its start, with the
+    alliance `state` the trainee had there (the scenario's starting state when None).
+    """
+    if at_node is not None and not isinstance(scenario.nodes.get(at_node), ClientNode):
+        raise ValueError(f"{scenario.id} has no moment {at_node!r} to start at")
+    begin = state or AllianceState.initial(scenario)
     pin_snapshot(session=session, scenario=scenario)
     attempt = Attempt(
         trainee_id=trainee_id, scenario_id=scenario.id, scenario_hash=scenario.content_hash,
         assignment_id=assignment_id, assignment_slot=assignment_slot, mode=mode,
-        current_node=scenario.start, salience=scenario.alliance.salience,
-        direction=scenario.alliance.direction, started_at=utcnow(),
+        current_node=at_node or scenario.start, salience=begin.salience,
+        direction=begin.direction, started_at=utcnow(),
     )
+    if at_node is not None:
+        attempt.start_node = at_node
+        attempt.start_salience, attempt.start_direction = begin.salience, begin.direction
     session.add(attempt)
     return attempt
+
+
+def starting_state(attempt: Attempt, scenario: Scenario) -> AllianceState:
+    """The alliance when the attempt began: where a moment was practised again from, else the
+    scenario's own starting state."""
+    if attempt.start_salience is None:
+        return AllianceState.initial(scenario)
+    return AllianceState(attempt.start_salience,
+                         attempt.start_direction or scenario.alliance.direction)
+
+
+def state_before(*, session: Session, turn: Turn, attempt: Attempt,
+                 scenario: Scenario) -> AllianceState:
+    """The alliance just before this turn was answered: the state the live turn before it
+    left, or the attempt's starting state for its first."""
+    previous = session.exec(
+        select(Turn).where(Turn.attempt_id == turn.attempt_id, col(Turn.superseded).is_(False),
+                           col(Turn.index) < turn.index)
+        .order_by(col(Turn.index).desc()).limit(1)
+    ).first()
+    if previous is None:
+        return starting_state(attempt, scenario)
+    return AllianceState(previous.salience, previous.direction)
+
+
+def start_from_turn(*, session: Session, turn: Turn, attempt: Attempt,
+                    scenario: Scenario) -> Attempt:
+    """A new practice attempt at the moment this turn answered, with the alliance as it stood
+    then (not committed). `scenario` is the version `attempt` was pinned to."""
+    state = state_before(session=session, turn=turn, attempt=attempt, scenario=scenario)
+    return start_attempt(session=session, trainee_id=attempt.trainee_id, scenario=scenario,
+                         mode="practice", at_node=turn.node_id, state=state)
 
 
 def start_assigned_attempt(*, session: Session, trainee_id: int, scenario: Scenario,

@@ -11,4 +11,5 @@ from simulator.trainee import (  # noqa: E402, F401  (registers the views)
     invitation_views,
     library_views,
     play,
+    practice_views,
 )

@@ -13,11 +13,13 @@ from simulator.practice.attempts import attempts_of
 from simulator.practice.progress import progress_for
 from simulator.trainee import bp
 from simulator.trainee.charts import line_chart
+from simulator.trainee.practice_views import PractiseMomentForm
 
 RECENT = 5
 
 
 @bp.get("/")
+@bp.get("/dashboard", endpoint="practice_dashboard")  # for staff: `/` takes them to their home
 @login_required
 def dashboard():
     """Invitations to answer, assignments, the attempt to continue, and recent results."""
@@ -39,9 +41,12 @@ def dashboard():
 def progress():
     """Each criterion across attempts, strongest and weakest skills, and what to try next."""
     data = progress_for(session=get_session(), trainee_id=current_user.id, library=get_library())
-    charts = {
-        t.criterion: line_chart(t.points, [str(n) for n in range(1, len(t.points) + 1)],
-                                low=0, high=1)
-        for t in data.trends
-    }
-    return render_template("trainee/progress.html", progress=data, charts=charts)
+    charts = {t.criterion: skill_chart(t.points, data.sessions) for t in data.trends}
+    return render_template("trainee/progress.html", progress=data, charts=charts,
+                           moment_form=PractiseMomentForm())
+
+
+def skill_chart(points, sessions):
+    """One skill's mean per session (0 to 1), each point named by its scenario and date."""
+    return line_chart(points, [s.short_title for s in sessions], low=0, high=1,
+                      notes=[s.date for s in sessions], full_labels=[s.title for s in sessions])

@@ -101,5 +101,6 @@ def test_editing_a_scenario_never_changes_a_started_attempt(app_config, session,
     sign_in(browser, user.email)
     page = browser.get(url).get_data(as_text=True)
     assert "EDITED LINE" not in page
-    answer(browser, url, {"response": "It sounds like you worry I'm tired of you."})
+    answer(browser, url, {"mode": "free",
+                          "response": "It sounds like you worry I'm tired of you."})
     assert attempt_of(session, url).scenario_hash == original.content_hash
