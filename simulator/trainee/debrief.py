@@ -15,7 +15,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from simulator.audit import record
-from simulator.courses.reviews import history_for
 from simulator.courses.sharing import assigned_in, cohorts_open_to_share, share, shared_with
 from simulator.db import get_session
 from simulator.fields import ascii_int
@@ -64,10 +63,12 @@ def _sharing_form(attempt, *, bound: bool = True) -> ReflectionForm:
     return form
 
 
-def _page(attempt, scenario, turns, form: ReflectionForm, reviews, status: int = 200):
-    context = debrief_context(attempt, scenario, turns)
-    return render_template("trainee/debrief.html", reviews=reviews, form=form,
-                           assigned_cohort=assigned_in(session=get_session(), attempt=attempt),
+def _page(attempt, scenario, form: ReflectionForm, status: int = 200):
+    session = get_session()
+    turns = turns_of(session=session, attempt_id=attempt.id, include_superseded=True)
+    context = debrief_context(session, attempt, scenario, turns)
+    return render_template("trainee/debrief.html", form=form,
+                           assigned_cohort=assigned_in(session=session, attempt=attempt),
                            **context), status
 
 
@@ -79,10 +80,7 @@ def debrief(attempt_id: str):
     if attempt.status != "completed":
         flash("The debrief opens when the conversation reaches an ending.", "info")
         return redirect(url_for("trainee.play", attempt_id=attempt.id))
-    session = get_session()
-    turns = turns_of(session=session, attempt_id=attempt.id)
-    reviews = history_for(session=session, turn_ids=[t.id for t in turns])
-    return _page(attempt, scenario, turns, _sharing_form(attempt, bound=False), reviews)
+    return _page(attempt, scenario, _sharing_form(attempt, bound=False))
 
 
 @bp.post("/attempts/<attempt_id>/reflection")
@@ -93,8 +91,7 @@ def save_reflection(attempt_id: str):
     form = _sharing_form(attempt)
     session = get_session()
     if not form.validate_on_submit():
-        turns = turns_of(session=session, attempt_id=attempt.id)
-        return _page(attempt, scenario, turns, form, {}, 422)
+        return _page(attempt, scenario, form, 422)
     attempt.reflection = (form.reflection.data or "").strip() or None
     attempt.reflection_shared = form.share.data
     session.add(attempt)

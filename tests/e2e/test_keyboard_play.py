@@ -101,6 +101,10 @@ def notice_by_keyboard(page: Page) -> None:
 def answer_by_keyboard(page: Page, text: str) -> None:
     """Type an answer, press Respond, and check focus and the live region follow the client."""
     before = turn_number(page)
+    if page.locator("input[name=mode]").count():  # options are offered too: say which counts
+        tab_to(page, "#mode-choice")  # Tab enters a group with nothing ticked at its first
+        page.keyboard.press("ArrowDown")  # arrows move within the group and tick
+        expect(page.locator("#mode-free")).to_be_checked()
     tab_to(page, "#response")
     type_text(page, text)
     with answer_posted(page):

@@ -22,7 +22,7 @@ def test_feedback_highlights_the_words_that_earned_credit(client, session, train
     answer(client, url, {"response": OWNING})
     page = client.get(url).get_data(as_text=True)
     assert "Feedback on your last response" in page
-    assert re.search(r"<mark>[^<]*(sorry|on me|started late)[^<]*</mark>", page)
+    assert re.search(r"<mark [^>]*>[^<]*(sorry|on me|started late)[^<]*</mark>", page)
     assert "What worked" in page
     model = library.scenarios[SCENARIO].node(
         library.scenarios[SCENARIO].start).exemplars.strong[0]
@@ -71,7 +71,7 @@ def test_closing_the_browser_and_returning_resumes_at_the_same_turn(app, session
     assert "Continue where you left off" in dashboard and url in dashboard
     after = second_browser.get(url).get_data(as_text=True)
     assert page_turn(after) == page_turn(before) == "1"
-    assert _escaped(OWNING) in after
+    assert _escaped(OWNING) in re.sub(r"</?mark[^>]*>", "", after)  # highlights aside
 
 
 def test_assessment_mode_hides_feedback_and_rewind_until_the_debrief(
