@@ -75,7 +75,7 @@ def session(app: Flask) -> Iterator[Session]:
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     """The CSRF token from the form on `path`."""
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)  # `/` sends staff home
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page
     )

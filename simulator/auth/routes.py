@@ -13,6 +13,7 @@ from simulator.auth.forms import LoginForm
 from simulator.auth.session import SignedInUser
 from simulator.auth.throttle import Throttled, get_throttle, wait_words
 from simulator.db import get_session
+from simulator.main.routes import home_url
 from simulator.models.people import new_session_token
 from simulator.safety import safe_next_url
 from simulator.users import authenticate, normalise_email
@@ -34,7 +35,10 @@ def throttled_page(form: LoginForm, refused: Throttled):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Show the sign-in form; on success rotate the session and go where the user was heading."""
+    """Show the sign-in form; on success rotate the session and go where the user was heading.
+
+    That is a safe `next` if one was given, else the role's home (simulator.main.routes.home_url).
+    """
     form = LoginForm()
     if not form.validate_on_submit():
         return _page(form, 400 if request.method == "POST" else 200)
@@ -56,7 +60,8 @@ def login():
     login_user(SignedInUser(user))
     record(db, actor_id=user.id, action="login", object_type="user", object_id=str(user.id))
     db.commit()
-    return redirect(safe_next_url(request.args.get("next")) or url_for("trainee.dashboard"))
+    # A safe `next` wins; otherwise each role lands on its own home.
+    return redirect(safe_next_url(request.args.get("next")) or home_url(user.role))
 
 
 @bp.post("/logout")

@@ -7,7 +7,7 @@ only reads through the session it is given; nothing here imports Flask or commit
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
@@ -16,8 +16,14 @@ from simulator.models import Attempt, Review, Turn
 from simulator.rubric import Rubric, RubricItem
 from simulator.scoring.metrics import Pair, confusion_table, quadratic_weighted_kappa
 
-__all__ = ["AgreementRow", "Pair", "agreement_by_criterion", "confusion_table",
+__all__ = ["MIN_RATED_TURNS", "AgreementRow", "Pair", "agreement_by_criterion", "confusion_table",
            "quadratic_weighted_kappa"]
+
+
+# Below this many rated turns on a criterion no kappa is shown. With fewer, one more rating can
+# move kappa by 0.2 or more, so a number would look far surer than it is (and a single pair
+# that disagrees gives exactly 0.00, which reads as "chance" rather than "too few to tell").
+MIN_RATED_TURNS = 10
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,37 @@ class AgreementRow:
     n: int
     kappa: float | None
     table: list[list[int]]  # rows: engine level, columns: supervisor level (rubric order)
+    levels: tuple[int, ...] = field(default=(), compare=False)  # the table's level order
+
+    @property
+    def enough(self) -> bool:
+        """True when there are enough rated turns for kappa to mean something."""
+        return self.n >= MIN_RATED_TURNS
+
+    @property
+    def needed(self) -> int:
+        return MIN_RATED_TURNS
+
+    def kappa_words(self) -> str:
+        """Kappa to two places, or in words why there is no number to show."""
+        if not self.enough:
+            return f"Not enough rated turns yet ({self.n} of the {MIN_RATED_TURNS} needed)"
+        if self.kappa is None:
+            return f"undefined ({self.why_undefined()})"
+        return f"{self.kappa:.2f}"
+
+    def why_undefined(self) -> str:
+        """Why kappa has no value here: one rater (or both) used a single level throughout."""
+        engine = [lvl for lvl, row in zip(self.levels, self.table, strict=True) if sum(row)]
+        rated = [lvl for j, lvl in enumerate(self.levels) if sum(row[j] for row in self.table)]
+        if engine == rated and len(engine) == 1:
+            return (f"the engine and supervisors put every rated turn at level {engine[0]}, "
+                    "so there is no spread to compare")
+        if len(engine) == 1:
+            return (f"the engine put every rated turn at level {engine[0]}, so its agreement "
+                    "cannot be told apart from chance")
+        return (f"supervisors put every rated turn at level {rated[0]}, so agreement cannot "
+                "be told apart from chance")
 
 
 def agreement_by_criterion(
@@ -63,8 +100,13 @@ def _row(item: RubricItem, pairs: list[Pair]) -> AgreementRow:
     known = set(levels)
     # A rubric edited after the rating may have dropped a level; such pairs cannot be placed.
     placed = [pair for pair in pairs if pair[0] in known and pair[1] in known]
-    return AgreementRow(item.id, len(placed), quadratic_weighted_kappa(placed, levels),
-                        confusion_table(placed, levels))
+    kappa = quadratic_weighted_kappa(placed, levels)
+    # When either rater used one level only, kappa is 0 by construction (or undefined), whatever
+    # the agreement: it says nothing, so it is reported as undefined with the reason.
+    if len({engine for engine, _ in placed}) < 2 or len({rated for _, rated in placed}) < 2:
+        kappa = None
+    return AgreementRow(item.id, len(placed), kappa, confusion_table(placed, levels),
+                        tuple(levels))
 
 
 def _newest_levels(session: Session, rubric: Rubric, cohort_id: int | None,

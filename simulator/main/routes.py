@@ -1,10 +1,11 @@
-"""The health check."""
+"""The health check, and where each role lands."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify
+from flask import jsonify, redirect, request, url_for
+from flask_login import current_user
 
 from simulator.db import get_engine, ping
 from simulator.library import shipped_library
@@ -12,6 +13,32 @@ from simulator.main import bp
 from simulator.scoring.model import ScorerUnavailable, load_model
 
 log = logging.getLogger(__name__)
+# Each role's home; everyone else (trainees) lands on the trainee dashboard at `/`.
+HOMES = {"admin": "admin.overview", "supervisor": "supervisor.home"}
+
+
+def home_url(role: str | None = None) -> str:
+    """The home page of `role` (by default the signed-in user's): /admin, /supervise or `/`."""
+    if role is None and current_user.is_authenticated:
+        role = current_user.role
+    return url_for(HOMES.get(role or "", "trainee.dashboard"))
+
+
+@bp.app_template_global("home_url")
+def _home_url_global(role: str | None = None) -> str:
+    return home_url(role)
+
+
+@bp.before_app_request
+def land_by_role():
+    """`/` is each role's home: admins and supervisors go on to theirs.
+
+    The trainee dashboard stays open to them at /dashboard (trainee.practice_dashboard).
+    """
+    if request.endpoint == "trainee.dashboard" and current_user.is_authenticated \
+            and current_user.role in HOMES:
+        return redirect(home_url(current_user.role))
+    return None
 
 
 @bp.get("/healthz")

@@ -21,10 +21,18 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from simulator.courses.cohorts import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH
 from simulator.fields import WholeNumberField, ascii_int
+from simulator.models.types import utcnow
 from simulator.users import EMAIL_PATTERN
 
 MAX_ATTEMPTS_ALLOWED = 20
@@ -32,6 +40,7 @@ MAX_EMAIL_LENGTH = 254
 MAX_PERSON_NAME = 120
 ATTEMPTS_MESSAGE = f"Attempts allowed must be a whole number from 1 to {MAX_ATTEMPTS_ALLOWED}."
 EMAIL_MESSAGE = "Type an email address such as name@example.org."
+PAST_DUE = "The due date {day} has already passed; choose today or a later date."
 MODES = [SelectChoice("practice", "Practice"), SelectChoice("assessment", "Assessment")]
 COHORT_ROLES = [SelectChoice("trainee", "Trainee"), SelectChoice("supervisor", "Supervisor")]
 
@@ -48,6 +57,10 @@ class DayField(DateField):
         if self.data is None:
             return None
         return datetime.combine(self.data, time(23, 59, 59), tzinfo=UTC)
+
+    def has_passed(self) -> bool:
+        """True for a day before today; "today" is the UTC date, as end_of_day stores it."""
+        return self.data is not None and self.data < utcnow().date()
 
 
 class _Form(FlaskForm):
@@ -102,6 +115,11 @@ class AssignForm(_Form):
         "Attempts allowed", id="attempts", default=1, invalid_value_message=ATTEMPTS_MESSAGE,
         validators=[DataRequired(ATTEMPTS_MESSAGE),
                     NumberRange(1, MAX_ATTEMPTS_ALLOWED, ATTEMPTS_MESSAGE)])
+
+    def validate_due(self, field: DayField) -> None:
+        """A new assignment is due today or later (assignments are not edited once made)."""
+        if field.has_passed():
+            raise ValidationError(PAST_DUE.format(day=field.data.isoformat()))
 
 
 class RosterUploadForm(_Form):

@@ -6,6 +6,7 @@ the forms are built for it (`override_form`, `blind_form`); each bad field gets 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask_wtf import FlaskForm
@@ -14,6 +15,8 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 from wtforms.widgets import TextInput
 
 from simulator.courses.moments import MomentError, shown, utc_moment
+from simulator.courses.reviews import effective_level
+from simulator.models import Review, Turn
 from simulator.rubric import Rubric, RubricItem
 from simulator.supervisor.forms import ascii_int
 
@@ -100,6 +103,28 @@ def override_form(rubric: Rubric, **kwargs) -> OverrideForm:
     chosen = form.criterion.data if form.criterion.data in rubric.criterion_ids else None
     form.level.choices = _levels(rubric.item(chosen) if chosen else rubric.criteria[0])
     return form
+
+
+def starting_override_forms(rubric: Rubric, turns: list[Turn],
+                            history: Mapping[int, list[Review]]) -> dict[int, OverrideForm]:
+    """A blank override form per turn that starts at the current level, not the lowest.
+
+    The first criterion is chosen, its level preselected at the current effective level (the
+    newest review's, else the engine's): a form saved without touching the level keeps that
+    level instead of lowering it to the bottom of the scale.
+    """
+    forms = {}
+    first = rubric.criteria[0]
+    for turn in turns:
+        current = {item.id: effective_level(turn, item.id, history.get(turn.id, []))
+                   for item in rubric.criteria}
+        form = OverrideForm(formdata=None, criterion=first.id, level=current[first.id])
+        form.criterion.choices = [SelectChoice(item.id, item.name) for item in rubric.criteria]
+        form.level.choices = _levels(first)
+        # read by static/js/override.js when another criterion is chosen
+        form.current_levels = {cid: level for cid, level in current.items() if level is not None}
+        forms[turn.id] = form
+    return forms
 
 
 class BlindForm(_Form):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,7 +16,9 @@ from simulator.courses.reviews import ReviewError, add_override, history_for, re
 from simulator.db import get_session
 from simulator.library import get_library, pinned_scenario
 from simulator.models import Attempt, Review, Turn, User
+from simulator.practice.annotated import AnnotatedExchange, annotate
 from simulator.practice.attempts import turns_of
+from simulator.practice.effective import apply_reviews
 from simulator.roles import role_required
 from simulator.supervisor import bp
 from simulator.supervisor.access import (
@@ -24,10 +28,59 @@ from simulator.supervisor.access import (
     visible_cohorts,
 )
 from simulator.supervisor.home import SUPERVISORS
-from simulator.supervisor.review_forms import OverrideForm, blind_form, override_form
-from simulator.trainee.play_view import exchange
+from simulator.supervisor.review_forms import (
+    OverrideForm,
+    blind_form,
+    override_form,
+    starting_override_forms,
+)
 
 BLIND_SAMPLE = 10
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One version of a supervisor's rating of a criterion on a turn."""
+
+    at: datetime
+    criterion: str
+    change: str  # e.g. "Strong (3) → Clear (2)"
+    blind: bool
+    comment: str
+
+
+@dataclass(frozen=True)
+class ReviewedExchange:
+    """One turn on the review and transcript pages: the annotated exchange and its history."""
+
+    turn_id: int
+    view: AnnotatedExchange
+    history: tuple[HistoryLine, ...]
+
+
+def _level_words(item, level: int | None) -> str:
+    if level is None:
+        return "–"
+    label = next((step.label for step in item.levels if step.level == level), None)
+    return f"{label} ({level})" if label else str(level)
+
+
+def _history(rubric, reviews: list[Review]) -> tuple[HistoryLine, ...]:
+    lines = []
+    for r in reviews:
+        item = rubric.item(r.criterion)
+        lines.append(HistoryLine(r.created_at, item.name, f"{_level_words(item, r.old_level)} → "
+                                 f"{_level_words(item, r.new_level)}", r.blind, r.comment))
+    return tuple(lines)
+
+
+def reviewed_exchanges(scenario, turns: list[Turn], history: dict[int, list[Review]]
+                       ) -> list[ReviewedExchange]:
+    """Each live turn drawn as everywhere else, with the supervisor's reviews applied."""
+    rubric = scenario.rubric
+    return [ReviewedExchange(
+        t.id, annotate(scenario, apply_reviews(t, rubric, history.get(t.id, ())), number=n),
+        _history(rubric, history.get(t.id, []))) for n, t in enumerate(turns, start=1)]
 
 
 def _review_context(attempt_id: str, posted: tuple[int, OverrideForm] | None = None) -> dict:
@@ -39,11 +92,12 @@ def _review_context(attempt_id: str, posted: tuple[int, OverrideForm] | None = N
     record(session, actor_id=current_user.id, action="transcript.view", object_type="attempt",
            object_id=attempt.id)
     session.commit()
+    history = history_for(session=session, turn_ids=[t.id for t in turns])
     return dict(attempt=attempt, scenario=scenario, trainee=session.get(User, attempt.trainee_id),
-                exchanges=[exchange(scenario, t) for t in turns],
-                history=history_for(session=session, turn_ids=[t.id for t in turns]),
+                exchanges=reviewed_exchanges(scenario, turns, history),
+                history=history,
                 review_error=None, override_forms=dict([posted]) if posted else {},
-                blank_override=override_form(scenario.rubric, formdata=None))
+                blank_overrides=starting_override_forms(scenario.rubric, turns, history))
 
 
 @bp.get("/attempts/<attempt_id>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -107,6 +108,9 @@ def override_first_turn(page: Page) -> str:
         raise AssertionError("the engine credited nothing on the first turn")
     criterion = first.locator("select[name=criterion]")
     criterion.select_option(label=name)
+    # choosing a criterion moves the level to that criterion's current one (override.js)
+    current = json.loads(criterion.get_attribute("data-current-levels"))
+    expect(first.locator("select[name=level]")).to_have_value(str(current[criterion.input_value()]))
     first.locator("select[name=level]").select_option("0")
     first.locator("textarea[name=comment]").fill(COMMENT)
     first.locator("button:has-text('Save override')").click()
@@ -118,6 +122,7 @@ def test_roster_assignment_completion_override_and_gradebook(open_context, libra
     scenario = library.scenarios[SCENARIO]
     supervisor = open_context().new_page()
     sign_in(supervisor, SUPERVISOR)
+    assert supervisor.url.rstrip("/").endswith("/supervise")  # not the trainee dashboard
     create_cohort(supervisor, look)
     link = import_roster(supervisor, look)
     assign(supervisor)

@@ -28,7 +28,7 @@ CSRF_REFUSED = "This form had expired or was sent from elsewhere"
 
 def token_on(browser, path: str = "/") -> str:
     """The CSRF token of the forms on `path` (every page carries one for the sign-out form)."""
-    html = browser.get(path).get_data(as_text=True)
+    html = browser.get(path, follow_redirects=True).get_data(as_text=True)  # `/` sends staff home
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, f"no csrf_token on {path}"
     return match.group(1)

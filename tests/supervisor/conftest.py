@@ -68,5 +68,5 @@ def browser_for(app, user: User):
 
 
 def token_of(browser, path: str = "/") -> str:
-    html = browser.get(path).get_data(as_text=True)
+    html = browser.get(path, follow_redirects=True).get_data(as_text=True)  # `/` sends staff home
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

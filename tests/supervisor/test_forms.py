@@ -93,14 +93,14 @@ def test_choosing_no_scenario_and_someone_outside_the_cohort_is_explained(app, c
 def test_a_good_assignment_keeps_its_typed_values(app, course, session):
     browser = browser_for(app, course.supervisor_a)
     response = _post(browser, f"/supervise/cohorts/{course.cohort_a.id}/assignments", {
-        "scenario": ["the-long-story", "you-started-late-again"], "due": "2026-12-01",
+        "scenario": ["the-long-story", "you-started-late-again"], "due": "2099-12-01",
         "trainee": [str(course.trainee_a.id)], "mode": "assessment", "attempts_allowed": "3"})
     assert response.status_code == 303
     rows = session.exec(select(Assignment).order_by(Assignment.scenario_id)).all()
     assert [(a.scenario_id, a.trainee_id, a.within_cohort_id, a.mode, a.attempts_allowed,
              a.due_at.isoformat()) for a in rows] == [
         (sid, course.trainee_a.id, course.cohort_a.id, "assessment", 3,
-         "2026-12-01T23:59:59+00:00") for sid in ("the-long-story", "you-started-late-again")]
+         "2099-12-01T23:59:59+00:00") for sid in ("the-long-story", "you-started-late-again")]
 
 
 def test_a_roster_without_a_file_is_explained_beside_the_file_field(app, course):
