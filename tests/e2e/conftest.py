@@ -21,14 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 from simulator.scenarios.library import Library, load_library
 from tests.e2e.axe import AxeReport
 from tests.e2e.looking import DESKTOP, SHOT_OPTIONS, Look
-from tests.e2e.server import (
-    LiveServer,
-    launch_server,
-    server_env,
-    simulator,
-    stop_server,
-    wait_until_healthy,
-)
+from tests.e2e.server import LiveServer, served
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -87,16 +80,8 @@ def axe_source() -> str:
 def live_server(axe_source: str, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[LiveServer]:
     """`simulator serve` (gunicorn, one worker) on a free port, over a fresh SQLite database."""
-    workdir = tmp_path_factory.mktemp("e2e-server")
-    env = server_env(workdir)
-    simulator(env, "db", "upgrade")
-    server = launch_server(workdir)
-    try:
-        simulator(env, "demo")  # the accounts, while gunicorn boots
-        wait_until_healthy(server)
+    with served(tmp_path_factory.mktemp("e2e-server")) as server:  # the demo accounts
         yield server
-    finally:
-        stop_server(server)
 
 
 @pytest.fixture(scope="session")

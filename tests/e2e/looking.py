@@ -17,17 +17,48 @@ PHONE = {"width": 390, "height": 844}
 # copies that style attribute into swapped content, and the CSP refuses it. Leave the caret.
 SHOT_OPTIONS = {"caret": "initial", "full_page": True}
 
-# The outermost elements that stick out past the right edge when the page scrolls sideways.
+# What sticks out past the right edge when the page scrolls sideways: the outermost elements,
+# then text that runs out of its element (a long word), and if neither, the page's width, so a
+# page that scrolls sideways never passes. Whatever a scroll box clips is left out (a wide table
+# inside `.table-scroll` is fine), except an absolutely positioned element whose containing
+# block lies outside the box: it escapes the clipping and widens the page (a visually hidden
+# label in a table's last column, say).
 OVERFLOWING = """() => {
   const width = window.innerWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  const sticksOut = (el) => el && el.getBoundingClientRect().right > width + 1;
-  return [...document.querySelectorAll("body *")]
-    .filter((el) => sticksOut(el) && !sticksOut(el.parentElement))
+  const pageWidth = document.documentElement.scrollWidth;
+  if (pageWidth <= width) return [];
+  const sticksOut = (rect) => rect.right > width + 1;
+  const outOfFlow = (style) => style.position === "absolute" || style.position === "fixed";
+  const clipped = (el) => {
+    let looking = outOfFlow(getComputedStyle(el));  // for its containing block
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (looking && style.position === "static") continue;
+      if (style.overflowX !== "visible") return true;
+      looking = outOfFlow(style);
+    }
+    return false;
+  };
+  const widens = (el) => !!el && sticksOut(el.getBoundingClientRect()) && !clipped(el);
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.className && typeof el.className === "string" ? "." + el.className.trim()
+      .replace(/\\s+/g, ".") : "");
+  const found = [...document.querySelectorAll("body *")]
+    .filter((el) => widens(el) && !widens(el.parentElement))
     .slice(0, 5)
-    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-         (el.className && typeof el.className === "string" ? "." + el.className.trim()
-           .replace(/\\s+/g, ".") : "") + ` (${Math.round(el.getBoundingClientRect().width)}px)`);
+    .map((el) => `${name(el)} (${Math.round(el.getBoundingClientRect().width)}px)`);
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let text = texts.nextNode(); text && found.length < 5; text = texts.nextNode()) {
+    const parent = text.parentElement;
+    if (!parent || widens(parent) || clipped(parent) ||
+        getComputedStyle(parent).overflowX !== "visible") continue;
+    range.selectNodeContents(text);
+    if (sticksOut(range.getBoundingClientRect())) {
+      found.push(`text in ${name(parent)}: "${text.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  return found.length ? found : [`the page (${pageWidth}px), though no element or text shows why`];
 }"""
 
 

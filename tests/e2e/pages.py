@@ -48,12 +48,12 @@ def start_session(page: Page, scenario_id: str) -> str:
 
 
 def sign_in(page: Page, email: str, password: str | None = None) -> None:
-    """Sign in through the form and land on the dashboard."""
+    """Sign in through the form and land on the account's home (its role decides which)."""
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", password or ACCOUNTS[email])
     page.click("button:has-text('Sign in')")
-    expect(page.locator("h1")).to_contain_text("Welcome")
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def tab_to(page: Page, selector: str, text: str = "", *, backwards: bool = False) -> None:
@@ -143,6 +143,8 @@ def answer_by_mouse(page: Page, node: ClientNode) -> Response:
     if node.respond == "choice":
         page.check("#choice-0")
     else:  # found by its label, as a screen reader user finds it
+        if node.respond == "both":  # the moment offers options too: say which counts
+            page.get_by_label("Write my own").check()
         box = page.get_by_label(ANSWER_LABEL)
         expect(box, "the answer box has no label 'What would you say to ...'").to_be_visible()
         box.fill(good_answer(node))
@@ -163,3 +165,9 @@ def play_by_mouse(page: Page, scenario: Scenario, *, htmx: bool) -> int:
             f"expected {'an htmx' if htmx else 'a plain form'} request, got {response.request}")
         expect_next_moment(page, before)
     raise AssertionError(f"{scenario.id}: no ending after {MAX_TURNS} answers")
+
+
+def sign_out(page: Page) -> None:
+    """Press 'Sign out' in the header and land on the sign-in page."""
+    page.click("nav button:has-text('Sign out')")
+    page.wait_for_url("**/login")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,3 +88,18 @@ def stop_server(server: LiveServer) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(timeout=STOP_TIMEOUT)
+
+
+@contextmanager
+def served(workdir: Path, *demo_args: str) -> Iterator[LiveServer]:
+    """`simulator serve` over a fresh database in `workdir`, seeded by `simulator demo` with
+    `demo_args` while gunicorn boots; stopped on leaving."""
+    env = server_env(workdir)
+    simulator(env, "db", "upgrade")
+    server = launch_server(workdir)
+    try:
+        simulator(env, "demo", *demo_args)
+        wait_until_healthy(server)
+        yield server
+    finally:
+        stop_server(server)
