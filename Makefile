@@ -2,22 +2,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make run` installs only what serving needs; `make test` adds the test and benchmark tools.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= $(or $(SIMULATOR_E2E_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: install run test test-e2e lint validate clean
+.PHONY: install install-run run test test-e2e lint validate clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@touch $(DEV_STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install-run: $(RUN_STAMP)
 
-run: install
+install: $(DEV_STAMP)
+
+run: install-run
 	$(BIN)/simulator db upgrade
 	$(BIN)/simulator demo
 	$(BIN)/simulator serve --host $(HOST) --port $(PORT)
@@ -34,7 +44,7 @@ test-e2e: install
 lint: install
 	$(BIN)/ruff check .
 
-validate: install
+validate: install-run
 	$(BIN)/simulator validate scenarios/
 
 clean:
