@@ -20,6 +20,7 @@ from simulator.engine.whatif import describe_gap, measures_of, what_would_change
 from simulator.practice import alliance_words
 from simulator.practice.annotated import AnnotatedExchange, ScoreRow, annotate
 from simulator.practice.attempts import starting_state
+from simulator.practice.progress import criterion_means
 from simulator.scenarios.model import Ending, Scenario
 from simulator.scenarios.vocabulary import MARKER_LABELS
 
@@ -174,15 +175,15 @@ def _moment(scenario: Scenario, turn: Any, effective: Any, number: int, earlier:
 def _skills(scenario: Scenario, effective: Sequence[Any]) -> tuple[SkillRow, ...]:
     """Mean effective score per criterion over the live free-text answers."""
     rows = []
+    means = criterion_means(effective)  # the free-text answers, as /progress counts them
     free = [t for t in effective if t.scores.get("kind") == "free"]
     for item in scenario.rubric.criteria:
-        found = [t.scores["criteria"][item.id] for t in free
-                 if item.id in t.scores.get("criteria", {})]
-        if not found:
+        if item.id not in means:
             continue
-        mean = round(sum(f["score"] for f in found) / len(found), 4)
+        mean = means[item.id]
         level = item.level_for(mean)
-        reviews = [f["review"] for f in found if f.get("review")]
+        reviews = [t.scores["criteria"][item.id]["review"] for t in free
+                   if t.scores.get("criteria", {}).get(item.id, {}).get("review")]
         rows.append(SkillRow(item.id, item.name, mean, level.label, level.feedback,
                              bool(reviews), tuple(r["comment"] for r in reviews
                                                   if r.get("comment"))))

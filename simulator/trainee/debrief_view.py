@@ -30,5 +30,7 @@ def debrief_context(session: Session, attempt: Attempt, scenario: Scenario,
         "attempt": attempt, "scenario": scenario, "story": story,
         "alliance_chart": alliance_chart(story),
         "models": models,
-        "first_line": scenario.node(scenario.start).say if scenario.start else "",
+        # an attempt begun at one moment ("Practise this moment again") starts there
+        "began_at": scenario.node(attempt.start_node) if attempt.start_node else None,
+        "first_line": scenario.node(attempt.start_node or scenario.start).say,
     }

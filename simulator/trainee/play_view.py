@@ -218,7 +218,6 @@ def play_context(session: Session, attempt: Attempt, scenario: Scenario, **extra
     feedback = _feedback(scenario, attempt, last_shown)
     context = {
         "attempt": attempt, "scenario": scenario, "client": scenario.client,
-        "exchanges": [exchange(scenario, shown[t.id]) for t in live],
         "conversation": _conversation(scenario, [shown[t.id] for t in live]),
         "node": scenario.node(attempt.current_node),
         # Every turn is loaded, rewound ones too, so the next index needs no second query.

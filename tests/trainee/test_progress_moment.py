@@ -184,4 +184,12 @@ def test_an_attempt_from_a_moment_plays_to_an_ending_and_has_a_debrief(client, s
     session.expire_all()
     finished = session.get(Attempt, url.rsplit("/", 1)[-1])
     assert finished.status == "completed" and finished.start_node == "nearly-time"
-    assert client.get(f"{url}/debrief").status_code == 200
+    debrief = client.get(f"{url}/debrief")
+    assert debrief.status_code == 200
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", debrief.get_data(as_text=True))).split())
+    assert "You practised one moment again" in text
+    # the reflection asks about the line this session began with, not the scenario's first
+    said = " ".join(scenario.node("nearly-time").say.split())
+    assert f"said “{said[:40]}" in text
+    assert " ".join(scenario.node(scenario.start).say.split())[:40] not in text.split(
+        "What did you notice in yourself")[1]
