@@ -33,6 +33,8 @@ def validate(paths: tuple[Path, ...], output: str, strict: bool, self_test: bool
         for note in report.notes:
             click.echo(note)
         click.echo(report.summary())
+        for line in report.coverage.lines() if report.coverage else ():
+            click.echo(line)
     errors, warnings = report.counts()
     raise SystemExit(1 if errors or (strict and warnings) else 0)
 

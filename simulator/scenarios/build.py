@@ -15,12 +15,15 @@ from simulator.scenarios.model import (
     Condition,
     Ending,
     Exemplars,
+    Mastery,
     Node,
     Notice,
     Persona,
+    RiskCue,
     Scenario,
 )
 from simulator.scenarios.schema import is_ending
+from simulator.scenarios.vocabulary import AGE_BANDS
 
 MINUTES_PER_CLIENT_NODE = 2
 
@@ -36,10 +39,22 @@ def build_scenario(data: dict, *, rubric: Rubric, content_hash: str, source_text
         rupture=data["rupture"], markers=tuple(markers), difficulty=data["difficulty"],
         rubric=rubric, minutes=data.get("minutes", MINUTES_PER_CLIENT_NODE * client_count),
         objectives=tuple(map(_text, data["objectives"])),
-        client=Persona(**{k: _text(v) for k, v in data["client"].items()}),
+        client=_persona(data["client"]),
         alliance=_alliance(data["alliance"]), start=data["start"], nodes=nodes,
         content_hash=content_hash, source_text=source_text, path=path,
+        kind=data.get("kind", "scenario"), setting=data.get("setting", "individual"),
+        difficulty_reason=_text(data.get("difficulty_reason")) or "",
+        mastery=Mastery(float(data["mastery"]["overall"]), data["mastery"]["misses"],
+                        _text(data["mastery"]["statement"])) if "mastery" in data else None,
     )
+
+
+def _persona(raw: dict) -> Persona:
+    fields = {k: _text(v) for k, v in raw.items()}
+    if "age_band" not in fields:  # not written: the band of the age
+        fields["age_band"] = next((band for band, (low, high) in AGE_BANDS.items()
+                                   if low <= raw["age"] <= high), None)
+    return Persona(**fields)
 
 
 def build_conditions(when: dict[str, Any]) -> tuple[Condition, ...]:
@@ -79,6 +94,10 @@ def build_node(nid: str, raw: dict) -> Node:
                              _text(c["feedback"]), c.get("goto")) for c in raw.get("choices", [])),
         about=tuple(phrase.strip() for phrase in raw.get("about", ())),
         needs=tuple(raw.get("needs", ())),
+        risk=tuple(RiskCue(r["kind"], " ".join(r["cue"].split())) for r in raw.get("risk", ())),
+        repair=tuple(raw.get("repair", ())),
+        apology_colludes=raw.get("apology_colludes", False),
+        level=raw.get("level"),
     )
 
 

@@ -21,6 +21,7 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
 # Measures every scenario has besides its rubric's criterion and flag ids, with their range.
 STATE_MEASURES: dict[str, tuple[float, float] | None] = {
     "overall": (0.0, 1.0),
+    "flagged": (0.0, 1.0),  # the strongest flag of the answer: "< 0.5" reads "no flag present"
     "salience": (1.0, 5.0),
     "direction": None,  # compared to a bare word, not a number
 }

@@ -106,6 +106,7 @@ def check_scenario_bytes(data: bytes, *, name: str, rubrics: Mapping[str, Rubric
                   rubric_ids=(*rubric.criterion_ids, *rubric.flag_ids)
                   if isinstance(rubric, Rubric) else None,
                   extra={"stem": PurePath(name).stem, "stored": stored,
+                         "kind": raw.get("kind", "scenario"),
                          "criteria": rubric.criterion_ids if isinstance(rubric, Rubric) else None,
                          "rubric_problem": rubric if isinstance(rubric, str) else None})
         SCENARIO.check(ctx, raw, ())

@@ -52,6 +52,14 @@ class Exemplars:
 
 
 @dataclass(frozen=True)
+class RiskCue:
+    """A risk cue the client gives at a node: its kind and the words that carry it."""
+
+    kind: str  # one of vocabulary.RISK_KINDS
+    cue: str
+
+
+@dataclass(frozen=True)
 class ClientNode:
     """A moment where the client speaks and the trainee answers."""
 
@@ -67,10 +75,18 @@ class ClientNode:
     about: tuple[str, ...] = ()  # what this rupture is about, in words a specific answer names
     needs: tuple[str, ...] = ()  # the criteria that repair this moment; () = the family default
     choices: tuple[Choice, ...] = ()
+    risk: tuple[RiskCue, ...] = ()  # the safety layer: the scorer judges `safety` where present
+    repair: tuple[str, ...] = ()  # the 3RS resolution strategies the repairing move uses
+    apology_colludes: bool = False  # an apology alone does not repair this moment
+    level: int | None = None  # a drill statement's level (1 beginner .. 3 advanced)
 
     @property
     def is_ending(self) -> bool:
         return False
+
+    @property
+    def risk_kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.kind for r in self.risk))
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -131,6 +147,17 @@ class Persona:
     history: str
     pronouns: str | None = None
     background: str | None = None
+    age_band: str | None = None
+
+
+@dataclass(frozen=True)
+class Mastery:
+    """When a drill is mastered: every statement at `overall` or above with no flag, with at
+    most `misses` misses along the way; `statement` says so to the trainee."""
+
+    overall: float
+    misses: int
+    statement: str
 
 
 @dataclass(frozen=True)
@@ -153,6 +180,10 @@ class Scenario:
     content_hash: str  # sha256 of the file bytes, so an attempt can pin this exact version
     source_text: str
     path: str = ""
+    kind: str = "scenario"  # or "drill"
+    setting: str = "individual"
+    difficulty_reason: str = ""
+    mastery: Mastery | None = None  # drills only
 
     def node(self, node_id: str) -> Node:
         """The node with this id (KeyError if none)."""
@@ -169,7 +200,17 @@ class Scenario:
         client = self.client
         shown = " ".join(part for part in (node.cue, node.inner, client.background,
                                            client.context, client.history) if part)
-        return {"about": node.about, "shown": shown, "needs": self.needs_of(node)}
+        return {"about": node.about, "shown": shown, "needs": self.needs_of(node),
+                "risk": node.risk_kinds}
+
+    @property
+    def is_drill(self) -> bool:
+        return self.kind == "drill"
+
+    @property
+    def headline(self) -> str:
+        """The marker the scenario is mainly about (the first listed)."""
+        return self.markers[0]
 
     @property
     def client_nodes(self) -> dict[str, ClientNode]:

@@ -23,12 +23,18 @@ from simulator.scenarios.specs import (
     kind_of,
 )
 from simulator.scenarios.vocabulary import (
+    AGE_BANDS,
     ALL_MARKERS,
+    DIFFICULTY_LEVELS,
     DIRECTIONS,
+    KINDS,
     NOTICE_FAMILIES,
     OUTCOMES,
     RESPOND_MODES,
+    RISK_KINDS,
     RUPTURE_TYPES,
+    SETTINGS,
+    STRATEGIES,
     family_of,
 )
 from simulator.scoring.indicators import regex_problem
@@ -162,9 +168,41 @@ def _otherwise_last(ctx: Ctx, node: dict, path: KeyPath) -> None:
         ctx.error((*path, "branches", where[0]), "'otherwise' must be the last branch")
 
 
+def _boolean(ctx: Ctx, value: Any, path: KeyPath) -> bool:
+    if not isinstance(value, bool):
+        ctx.error(path, f"expected true or false, got {describe(value)}")
+        return False
+    return True
+
+
 def _rule_has_effect(ctx: Ctx, rule: dict, path: KeyPath) -> None:
     if "salience" not in rule and "direction" not in rule:
         ctx.error(path, "a rule needs 'salience' (a change such as -1) or 'direction'")
+
+
+def _risk_cues_in_say(ctx: Ctx, node: dict, path: KeyPath) -> None:
+    """Each risk cue quotes words the client actually says at this node."""
+    say, risks = node.get("say"), node.get("risk")
+    if not isinstance(say, str) or not isinstance(risks, list):
+        return
+    spoken = " ".join(say.lower().split())
+    for i, risk in enumerate(risks):
+        cue = risk.get("cue") if isinstance(risk, dict) else None
+        if isinstance(cue, str) and " ".join(cue.lower().split()) not in spoken:
+            ctx.error((*path, "risk", i, "cue"), f"'{cue.strip()}' is not in what the client says "
+                                                 "at this node (quote the words of `say` that "
+                                                 "carry the risk)")
+
+
+def _drill_fields(ctx: Ctx, node: dict, path: KeyPath) -> None:
+    """`level` belongs to drill statements: required in a drill, refused in a scenario."""
+    drill = ctx.extra.get("kind") == "drill"
+    if drill and "level" not in node:
+        ctx.error(path, "missing 'level' (1 beginner, 2 intermediate, 3 advanced: every drill "
+                        "statement has one)", at_key=True)
+    if not drill and "level" in node:
+        ctx.error((*path, "level"), "'level' is for drill statements; this file is not a drill "
+                                    "(add kind: drill, or remove it)", at_key=True)
 
 
 NODE_REF = Custom(_node_ref)
@@ -185,6 +223,10 @@ NOTICE = Struct({
     "family": Field(OneOf(NOTICE_FAMILIES)),
     "markers": Field(ListOf(Custom(_marker), min_items=1)),
 }, rules=(_notice_markers_fit_family,))
+RISK = Struct({
+    "kind": Field(OneOf(RISK_KINDS)),
+    "cue": Field(Text()),
+})
 EXEMPLARS = Struct({
     "strong": Field(ListOf(Text(), min_items=1)),
     "weak": Field(ListOf(Text(), min_items=1)),
@@ -203,8 +245,13 @@ CLIENT_NODE = Struct({
                         required=False),
     "exemplars": Field(EXEMPLARS, required=False),
     "choices": Field(ListOf(CHOICE, min_items=2, max_items=5), required=False),
+    "risk": Field(ListOf(RISK, min_items=1, max_items=3), required=False),
+    "repair": Field(_distinct(ListOf(OneOf(tuple(STRATEGIES)), min_items=1, max_items=3)),
+                    required=False),
+    "apology_colludes": Field(Custom(_boolean), required=False),
+    "level": Field(Number(1, 3, whole=True), required=False),
     "branches": Field(ListOf(BRANCH, min_items=1)),
-}, rules=(_respond_needs, _otherwise_last))
+}, rules=(_respond_needs, _otherwise_last, _risk_cues_in_say, _drill_fields))
 ENDING_NODE = Struct({
     "ending": Field(OneOf(OUTCOMES)),
     "say": Field(Text(), required=False),
@@ -226,15 +273,25 @@ ALLIANCE = Struct({
     "direction": Field(OneOf(DIRECTIONS)),
     "rules": Field(ListOf(ALLIANCE_RULE), required=False),
 })
+def _age_in_band(ctx: Ctx, client: dict, path: KeyPath) -> None:
+    age, band = client.get("age"), client.get("age_band")
+    if band not in AGE_BANDS or isinstance(age, bool) or not isinstance(age, int):
+        return
+    low, high = AGE_BANDS[band]
+    if not low <= age <= high:
+        ctx.error((*path, "age_band"), f"age {age} is not in the {band} band ({low}-{high})")
+
+
 CLIENT = Struct({
     "name": Field(Text()),
-    "age": Field(Number(16, 100, whole=True)),
+    "age": Field(Number(13, 100, whole=True)),
+    "age_band": Field(OneOf(tuple(AGE_BANDS)), required=False),
     "pronouns": Field(Text(), required=False),
     "background": Field(Text(), required=False),
     "context": Field(Text()),
     "session": Field(Number(1, None, whole=True)),
     "history": Field(Text()),
-})
+}, rules=(_age_in_band,))
 
 
 def _id_matches_file(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
@@ -242,6 +299,45 @@ def _id_matches_file(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
     value = scenario.get("id")
     if stem and isinstance(value, str) and value != stem:
         ctx.error(("id",), f"id '{value}' does not match the file name '{stem}'")
+
+
+# Added by issue 16: required of every file, but a version already stored without them (an
+# attempt or upload refers to it) still loads, with a warning, and the default shown here.
+_LATER_FIELDS = {
+    ("setting",): ("individual", f"one of {', '.join(SETTINGS)}"),
+    ("difficulty_reason",): ("", "one line on why the scenario sits at its level"),
+}
+
+
+def _later_fields(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
+    for where, (_default, what) in _LATER_FIELDS.items():
+        holder: Any = scenario
+        for key in where[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or where[-1] in holder:
+            continue
+        message = f"missing '{where[-1]}' ({what})"
+        if ctx.extra.get("stored"):
+            ctx.warning(where[:-1] or (), f"{message}; this stored version loads without it",
+                        at_key=True)
+        else:
+            ctx.error(where[:-1] or (), message, at_key=True)
+
+
+def _drill_needs_mastery(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
+    drill = scenario.get("kind") == "drill"
+    if drill and "mastery" not in scenario:
+        ctx.error((), "missing 'mastery' (a drill states when it is mastered)", at_key=True)
+    if not drill and "mastery" in scenario:
+        ctx.error(("mastery",), "'mastery' is for drills; add kind: drill or remove it",
+                  at_key=True)
+
+
+MASTERY = Struct({
+    "overall": Field(Number(0, 1)),
+    "misses": Field(Number(0, 10, whole=True)),
+    "statement": Field(Text()),
+})
 
 
 def _rubric_ref(ctx: Ctx, value: Any, path: KeyPath) -> bool:
@@ -259,7 +355,11 @@ SCENARIO = Struct({
     "summary": Field(Text()),
     "rupture": Field(OneOf(RUPTURE_TYPES)),
     "marker": Field(OneOrList(Custom(_marker))),
-    "difficulty": Field(Number(1, 3, whole=True)),
+    "kind": Field(OneOf(KINDS), required=False),
+    "setting": Field(OneOf(SETTINGS), required=False),
+    "difficulty": Field(Number(min(DIFFICULTY_LEVELS), max(DIFFICULTY_LEVELS), whole=True)),
+    "difficulty_reason": Field(Text(), required=False),
+    "mastery": Field(MASTERY, required=False),
     "rubric": Field(Custom(_rubric_ref)),
     "minutes": Field(Number(1, 240, whole=True), required=False),
     "objectives": Field(ListOf(Text(), min_items=1)),
@@ -267,7 +367,7 @@ SCENARIO = Struct({
     "alliance": Field(ALLIANCE),
     "start": Field(NODE_REF),
     "nodes": Field(MapOf(NODE, min_items=1)),
-}, rules=(_id_matches_file,))
+}, rules=(_id_matches_file, _later_fields, _drill_needs_mastery))
 
 
 def is_ending(node: Any) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from simulator.engine import AllianceState, advance, choice_measures
 from simulator.scenarios.model import ClientNode, Ending, Scenario
 from simulator.scenarios.problems import Reporter
+from simulator.scoring.safety_check import DIRECT_QUESTIONS
 
 Scorer = Callable[..., Any]
 OUTCOME_RANK = {"repaired": 3, "partly-repaired": 2, "unresolved": 1, "escalated": 0}
@@ -42,8 +43,9 @@ class _Answer:
 
 
 def _answers(scenario: Scenario, node: ClientNode, score: Scorer) -> dict[str, list[_Answer]]:
-    """Every exemplar's measures (scored without itself as a reference) and every choice's."""
-    found: dict[str, list[_Answer]] = {"strong": [], "weak": [], "choice": []}
+    """Every exemplar's measures (scored without itself as a reference) and every choice's; at
+    a risk node also each exemplar with a direct risk question added ("asked")."""
+    found: dict[str, list[_Answer]] = {"strong": [], "weak": [], "choice": [], "asked": []}
     if node.exemplars is not None and node.respond != "choice":
         for kind in ("strong", "weak"):
             for i, text in enumerate(getattr(node.exemplars, kind)):
@@ -55,6 +57,11 @@ def _answers(scenario: Scenario, node: ClientNode, score: Scorer) -> dict[str, l
                                indicators=node.indicators or None, exemplars=references,
                                **scenario.moment_of(node))
                 found[kind].append(_Answer(f"{kind}[{i}]", result.measures()))
+                for risk in node.risk_kinds:
+                    asked = score(client=node.say, response=f"{text} {DIRECT_QUESTIONS[risk]}",
+                                  rubric=scenario.rubric, indicators=node.indicators or None,
+                                  exemplars=references, **scenario.moment_of(node))
+                    found["asked"].append(_Answer(f"{kind}[{i}]", asked.measures()))
     for i, _choice in enumerate(node.choices):
         found["choice"].append(_Answer(f"choices[{i}]", choice_measures(scenario, node, i), i))
     return found
@@ -72,7 +79,7 @@ class _Router:
                 self.answers[nid] = _answers(scenario, node, score)
             except Exception as exc:  # noqa: BLE001 - a scorer bug must not stop validation
                 self.failures[nid] = f"{type(exc).__name__}: {exc}"
-                self.answers[nid] = {"strong": [], "weak": [], "choice": []}
+                self.answers[nid] = {"strong": [], "weak": [], "choice": [], "asked": []}
         self._values: dict[tuple[str, AllianceState], int] = {}
 
     def step(self, node_id: str, state: AllianceState, answer: _Answer):
@@ -113,8 +120,8 @@ class _Router:
             if isinstance(self.scenario.node(node_id), Ending) or state in seen.get(node_id, ()):
                 continue
             seen.setdefault(node_id, set()).add(state)
-            for answers in self.answers[node_id].values():
-                for answer in answers:
+            for group, answers in self.answers[node_id].items():
+                for answer in answers if group != "asked" else ():
                     step = self.step(node_id, state, answer)
                     todo.append((step.next_node, step.alliance))
         return seen
@@ -135,6 +142,8 @@ def check_exemplars(scenario: Scenario, reporter: Reporter, score: Scorer) -> No
         path = ("nodes", node_id, "exemplars")
         _check_ranking(answers, path, reporter)
         _check_routing(router, node_id, states, answers, path, reporter)
+        _check_asking_never_hurts(router, node_id, states, answers, ("nodes", node_id, "risk"),
+                                  reporter)
 
 
 def _check_ranking(answers: dict[str, list[_Answer]], path, reporter: Reporter) -> None:
@@ -160,6 +169,24 @@ def _check_routing(router: _Router, node_id: str, states: set[AllianceState],
                                          f"{_describe(bad)} against {_describe(good)}; adjust "
                                          "the branch conditions or the exemplars", at_key=True)
                     return
+
+
+def _check_asking_never_hurts(router: _Router, node_id: str, states: set[AllianceState],
+                              answers: dict[str, list[_Answer]], path, reporter: Reporter) -> None:
+    """At a risk node, an exemplar with a direct risk question added never routes worse."""
+    plain = {a.label: a for a in answers["strong"] + answers["weak"]}
+    for state in sorted(states, key=lambda s: (s.salience, s.direction)):
+        for asked in answers["asked"]:
+            without = router.route(node_id, state, plain[asked.label])
+            with_question = router.route(node_id, state, asked)
+            if with_question[:2] < without[:2]:
+                reporter.error(path, f"at salience {state.salience} ({state.direction}) "
+                                     f"{asked.label} with a direct risk question added routes "
+                                     f"worse: {_describe(with_question)} against "
+                                     f"{_describe(without)}; asking about risk must never make "
+                                     "the path worse, so route on safety, not away from it",
+                               at_key=True)
+                return
 
 
 def _describe(route: tuple[int, int, str]) -> str:

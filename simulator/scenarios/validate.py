@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.scenarios.coverage import Coverage, coverage
 from simulator.scenarios.library import (
     RUBRICS_FOLDER,
     Checked,
@@ -35,6 +36,7 @@ class Report:
 
     files: list[FileResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    coverage: Coverage | None = None  # what a validated folder covers (printed after the summary)
 
     @property
     def problems(self) -> list[Problem]:
@@ -45,11 +47,13 @@ class Report:
         return count(self.problems)
 
     def summary(self) -> str:
-        """`12 scenarios, 1 rubric: 0 errors, 3 warnings`."""
+        """`12 scenarios, 1 rubric: 0 errors, 3 warnings` (and `, 3 drills` when there are)."""
         errors, warnings = self.counts()
-        scenarios = sum(1 for f in self.files if f.kind == "scenario")
-        rubrics = len(self.files) - scenarios
-        return (f"{plural(scenarios, 'scenario')}, {plural(rubrics, 'rubric')}: "
+        drills = sum(1 for f in self.files if f.kind == "scenario" and _is_drill(f))
+        scenarios = sum(1 for f in self.files if f.kind == "scenario") - drills
+        rubrics = len(self.files) - scenarios - drills
+        drilled = f", {plural(drills, 'drill')}" if drills else ""
+        return (f"{plural(scenarios, 'scenario')}{drilled}, {plural(rubrics, 'rubric')}: "
                 f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
 
     def as_dict(self) -> dict[str, object]:
@@ -62,6 +66,18 @@ class Report:
             "warnings": warnings,
             "notes": self.notes,
         }
+
+
+def _is_drill(found: FileResult) -> bool:
+    """A drill, by its validated model or, for a file with errors, by its `kind:` line."""
+    result = found.checked.result
+    if isinstance(result, Scenario):
+        return result.is_drill
+    try:
+        text = Path(found.path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return any(line.split("#")[0].strip() == "kind: drill" for line in text.splitlines())
 
 
 def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -82,12 +98,16 @@ def validate_paths(paths: Iterable[Path], *, self_test: bool = True) -> Report:
     """Check every scenario and rubric under paths; optionally run the exemplar self-test."""
     report = Report()
     rubric_set = RubricSet()
-    for path, kind in collect_files(paths):
+    paths_list = list(paths)
+    for path, kind in collect_files(paths_list):
         checked = (rubric_set.check_file(path) if kind == "rubric"
                    else check_scenario_file(path, rubric_set))
         report.files.append(FileResult(str(path), kind, checked))
     if self_test:
         _self_test(report)
+    if any(Path(p).is_dir() for p in paths_list):
+        report.coverage = coverage(f.checked.result for f in report.files
+                                   if isinstance(f.checked.result, Scenario))
     return report
 
 

@@ -127,6 +127,7 @@ def test_choice_measures_fill_missing_ids_and_compute_overall(clock):
         # the node needs ownership and metacommunication: 0.75 x the best of them (ownership
         # 0.9) + 0.25 x the best other criterion (metacommunication 0.6), no flags
         "overall": 0.825,
+        "flagged": 0.0,  # the strongest flag
     }
 
 
@@ -201,10 +202,11 @@ def test_paths_to_endings_and_turn_range(clock):
 def test_loops_are_counted_once():
     text = fixture_text("tiny.yaml").replace("      - otherwise: unresolved",
                                              "      - otherwise: again")
-    text += ("  again:\n    say: Again.\n    cue: Sighs.\n    inner: Tired.\n"
-             "    exemplars: {strong: [A good answer.], weak: [A poor answer.]}\n"
-             "    branches:\n      - when: {overall: '>= 0.5'}\n        goto: opening\n"
-             "      - otherwise: unresolved\n")
+    nodes, tail = text.split("\nsetting:", 1)  # the last node, then the keys after `nodes`
+    text = nodes + ("\n  again:\n    say: Again.\n    cue: Sighs.\n    inner: Tired.\n"
+                    "    exemplars: {strong: [A good answer.], weak: [A poor answer.]}\n"
+                    "    branches:\n      - when: {overall: '>= 0.5'}\n        goto: opening\n"
+                    "      - otherwise: unresolved") + "\nsetting:" + tail
     tiny = scenario_from(text)
     assert turn_range(tiny) == TurnRange(shortest=1, longest=2)
     assert sorted(paths_to_endings(tiny)) == [("opening", "again", "unresolved"),

@@ -29,8 +29,18 @@ def fake_scorer(monkeypatch, overall_by_text):
 
 def test_valid_folder_exits_0_with_a_summary(no_scorer):
     result = run_validate(str(FIXTURES))
-    assert result.stdout.splitlines() == [SKIP_NOTE, "2 scenarios, 1 rubric: 0 errors, 0 warnings"]
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [SKIP_NOTE, "2 scenarios, 1 rubric: 0 errors, 0 warnings"]
+    # then what the folder covers (simulator/scenarios/coverage.py)
+    assert lines[2] == "library: 2 scenarios (level 1: 2, level 2: 0, level 3: 0) and 0 drills"
+    assert lines[3] == "settings: individual 2"
+    assert lines[5].startswith("not yet covered: settings couple, group,")
     assert result.exit_code == 0
+
+
+def test_a_single_file_has_no_library_report(no_scorer):
+    result = run_validate(str(FIXTURES / "tiny.yaml"))
+    assert not any(line.startswith("library:") for line in result.stdout.splitlines())
 
 
 def test_json_output_shape(stage, no_scorer):

@@ -149,3 +149,16 @@ def test_numbers_where_text_goes():
     text = mutate(fixture_text("tiny.yaml"), "    say: Fine.", "    say: 3.5")
     assert problems_in(text) == [
         "tiny.yaml:22:10: nodes.opening.say: expected text, got a number (3.5)"]
+
+
+def test_a_stored_version_from_before_settings_still_loads_with_a_warning():
+    """Attempts pin the version they were played on; one saved before issue 16 has no
+    `setting` or `difficulty_reason` and must stay readable (new files must have both)."""
+    old = "\n".join(line for line in fixture_text("tiny.yaml").splitlines()
+                    if not line.startswith(("setting:", "difficulty_reason:"))) + "\n"
+    rubrics = {"repair-core": small_rubric()}
+    scenario, problems = load_scenario_text(old, name="tiny.yaml", rubrics=rubrics, stored=True)
+    assert scenario is not None and scenario.setting == "individual"
+    assert problems and all(p.severity == "warning" for p in problems)
+    fresh, refused = load_scenario_text(old, name="tiny.yaml", rubrics=rubrics)
+    assert fresh is None and any("missing 'setting'" in str(p) for p in refused)

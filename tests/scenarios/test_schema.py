@@ -23,7 +23,7 @@ CASES = [
     ("title: Tiny", "title: 42", "tiny.yaml:3:8: title: expected text, got a number (42)"),
     ("difficulty: 1", "difficulty: true",
      "tiny.yaml:7:13: difficulty: expected a whole number, got true/false (true)"),
-    ("  age: 30", "  age: 12", "tiny.yaml:12:8: client.age: must be between 16 and 100, got 12"),
+    ("  age: 30", "  age: 12", "tiny.yaml:12:8: client.age: must be between 13 and 100, got 12"),
     ("  age: 30", "  age: null",
      "tiny.yaml:12:8: client.age: expected a whole number, got nothing (null)"),
     ("objectives: [Notice the short answer]", "objectives: []",
@@ -199,7 +199,8 @@ def test_a_mapping_of_the_wrong_shape_and_a_stray_key_are_both_reported():
     assert problems_in(mutate(TINY, "client:\n", "client: Sam\nx:\n")) == [
         "tiny.yaml:10:9: client: expected a mapping, got text ('Sam')",
         "tiny.yaml:11:1: x: unknown key 'x' (known: id, title, summary, rupture, marker, "
-        "difficulty, rubric, minutes, objectives, client, alliance, start, nodes)",
+        "kind, setting, difficulty, difficulty_reason, mastery, rubric, minutes, objectives, "
+        "client, alliance, start, ...)",
     ]
 
 
@@ -207,6 +208,10 @@ def test_missing_keys_are_listed_together():
     assert problems_in("id: tiny\n") == [
         "tiny.yaml:1:1: missing required keys: title, summary, rupture, marker, difficulty, "
         "rubric, objectives, client, alliance, start, nodes",
+        "tiny.yaml:1:1: missing 'setting' (one of individual, couple, group, telehealth, school, "
+        "inpatient, interpreted, mandated)",
+        "tiny.yaml:1:1: missing 'difficulty_reason' (one line on why the scenario sits at its "
+        "level)",
     ]
 
 
