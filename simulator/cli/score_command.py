@@ -16,6 +16,7 @@ import click
 from simulator.resources import scenarios_dir
 from simulator.rubric import SIGNS_MIN
 from simulator.scenarios import load_rubric_file
+from simulator.scenarios.vocabulary import RISK_KINDS
 from simulator.scoring import ScoreResult, score_response
 from simulator.scoring.engine import merge_spans
 
@@ -68,11 +69,14 @@ def parse_request(line: str) -> tuple[dict | None, str]:
     if not isinstance(client, str):
         return None, "client: expected a string"
     context = {}
-    for key in ("about", "needs"):
+    for key in ("about", "needs", "risk"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return None, f"{key}: expected a list of strings"
         context[key] = value
+    unknown = [kind for kind in context["risk"] if kind not in RISK_KINDS]
+    if unknown:
+        return None, f"risk: {', '.join(unknown)} not among {', '.join(RISK_KINDS)}"
     return {"id": raw.get("id"), "client": client, "response": response, **context}, ""
 
 
@@ -99,7 +103,8 @@ def answer_line(rubric, number: int, raw: bytes | str) -> tuple[str, bool]:
         return json.dumps({"line": number, "error": f"needs: {', '.join(unknown)} not among the "
                            f"criteria ({', '.join(rubric.criterion_ids)})"}) + "\n", False
     result = score_response(client=request["client"], response=request["response"],
-                            rubric=rubric, about=request["about"], needs=needs or None)
+                            rubric=rubric, about=request["about"], needs=needs or None,
+                            risk=request["risk"])
     return json.dumps({"id": request["id"], **result.to_json()}) + "\n", True
 
 
@@ -201,11 +206,15 @@ def render_report(rubric, response: str, result: ScoreResult, *, bold: bool = Fa
               help="What the rupture is about, a few words (repeat for several).")
 @click.option("--needs", multiple=True,
               help="A criterion this moment needs (repeat; default: all of them).")
+@click.option("--risk", multiple=True, type=click.Choice(RISK_KINDS),
+              help="A risk cue the client line carries (repeat); the safety layer then judges "
+                   "safety and safety_missed.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes for large --jsonl batches (0: one per CPU core).")
 @click.argument("response", required=False)
 def score(rubric_id: str, jsonl: bool, client: str, about: tuple[str, ...],
-          needs: tuple[str, ...], workers: int, response: str | None) -> None:
+          needs: tuple[str, ...], risk: tuple[str, ...], workers: int,
+          response: str | None) -> None:
     """Score a trainee response against a rubric (or many, as JSON lines, with --jsonl)."""
     try:
         rubric = load_rubric(rubric_id)
@@ -224,5 +233,5 @@ def score(rubric_id: str, jsonl: bool, client: str, about: tuple[str, ...],
         raise click.BadParameter(f"{', '.join(unknown)} (the criteria are "
                                  f"{', '.join(rubric.criterion_ids)})", param_hint="--needs")
     result = score_response(client=client, response=response, rubric=rubric, about=about,
-                            needs=needs or None)
+                            needs=needs or None, risk=risk)
     click.echo(render_report(rubric, response, result, bold=sys.stdout.isatty()))

@@ -50,4 +50,5 @@ def choice_measures(scenario: Scenario, node: ClientNode | str,
     criteria = {cid: choice.scores.get(cid, 0.0) for cid in rubric.criterion_ids}
     flags = {fid: choice.scores.get(fid, 0.0) for fid in rubric.flag_ids}
     needs = scenario.needs_of(_client_node(scenario, node))
-    return {**criteria, **flags, "overall": rubric.overall(criteria, flags, needs)}
+    return {**criteria, **flags, "overall": rubric.overall(criteria, flags, needs),
+            "flagged": max(flags.values(), default=0.0)}

@@ -61,6 +61,8 @@ def measures_of(scores: Mapping) -> dict[str, float]:
                 for group in ("criteria", "flags")
                 for item_id, item in scores.get(group, {}).items()}
     measures["overall"] = float(scores.get("overall", 0.0))
+    measures["flagged"] = max((float(item["score"]) for item in scores.get("flags", {}).values()),
+                              default=0.0)
     return measures
 
 
@@ -200,6 +202,8 @@ def _strength(salience: float) -> int:
 def _measure_name(measure: str, rubric: Rubric) -> str:
     if measure == "overall":
         return "overall score"
+    if measure == "flagged":
+        return "strength of the strongest flag"
     if measure in rubric.criterion_ids or measure in rubric.flag_ids:
         return rubric.item(measure).name.lower()
     return measure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ from simulator.scoring.features import Hits, detect, extract, moment_fit
 from simulator.scoring.indicators import MatchBudget, indicator_spans
 from simulator.scoring.model import ItemModel, Model, load_model
 from simulator.scoring.result import ItemScore, ScoreResult, Span
+from simulator.scoring.safety_check import blanked, boundary_spans, judge_safety
 from simulator.scoring.text import normalise
 
 if TYPE_CHECKING:  # simulator.rubric imports this package (for overall.py): no runtime cycle
@@ -179,6 +181,33 @@ def _criteria(rubric: Rubric, response: str, judgements, ctx: Context, fitted: r
     return found
 
 
+SAFETY, SAFETY_MISSED, BOUNDARY = "safety", "safety_missed", "boundary_violation"
+
+
+def _cue_words(client: str, about: Sequence[str]) -> tuple[str, ...]:
+    """Words that show an answer took up the client's own cue: the node's phrases and the
+    client line's longer words."""
+    words = [w for phrase in about for w in phrase.split()]
+    words += [w for w in re.findall(r"[A-Za-z']+", client or "") if len(w) > 5]
+    return tuple(dict.fromkeys(words))
+
+
+def _safety_layer(rubric: Rubric, response: str, risk: tuple[str, ...], safety,
+                  criteria_scores: dict, flag_scores: dict, repeated: bool,
+                  authored: Sequence[Span] = ()) -> None:
+    """The rule-judged items (simulator/scoring/safety_check.py), where the rubric has them:
+    `safety` at a risk node, `safety_missed` when it asks nothing there, `boundary_violation`."""
+    whole = ((0, len(response)),) if response else ()
+    if SAFETY in criteria_scores:
+        criteria_scores[SAFETY] = (0.0, ()) if repeated else (safety.score, safety.spans)
+    if SAFETY_MISSED in flag_scores:
+        missed = bool(risk) and safety.score == 0.0
+        flag_scores[SAFETY_MISSED] = (1.0, whole) if missed else (0.0, ())
+    if BOUNDARY in flag_scores:  # the rules, and the author's indicators for this moment
+        spans = boundary_spans(response, risk) + tuple(authored)
+        flag_scores[BOUNDARY] = (0.9, merge_spans(spans)) if spans else (0.0, ())
+
+
 def score_response(
     *,
     client: str,
@@ -190,6 +219,7 @@ def score_response(
     shown: str = "",
     needs: Sequence[str] | None = None,
     earlier: Sequence[str] = (),
+    risk: Sequence[str] = (),
 ) -> ScoreResult:
     """Score a trainee's free-text response to a client line against a rubric.
 
@@ -203,10 +233,15 @@ def score_response(
     moment = Context(normalise(""), normalise(client or ""),
                      tuple(normalise(phrase) for phrase in about),
                      normalise(shown) if shown else None)
+    safety = judge_safety(response, risk if SAFETY in rubric.criterion_ids else (),
+                          _cue_words(client, about),
+                          indicator_spans(response, indicators.get(SAFETY), budget))
+    # the rupture work is judged without the words that ask about risk or signpost support
+    judged = blanked(response, safety.blank) if safety.blank else response
     judgements, ctx, specific, model, fitted = _judge_all(
-        response, moment, rubric, indicators, exemplars, budget)
+        judged, moment, rubric, indicators, exemplars, budget)
     repeated = rules.repeats(response, earlier)
-    criteria_scores = _criteria(rubric, response, judgements, ctx, fitted, specific, indicators,
+    criteria_scores = _criteria(rubric, judged, judgements, ctx, fitted, specific, indicators,
                                 exemplars, budget)
     if repeated is not None:
         criteria_scores = {cid: (0.0, ()) for cid in criteria_scores}
@@ -216,6 +251,8 @@ def score_response(
                              judgements[item.id].spans) for item in rubric.flags}
     if repeated is not None and "formulaic" in flag_scores:
         flag_scores["formulaic"] = (1.0, ((0, len(response)),))
+    _safety_layer(rubric, response, tuple(risk), safety, criteria_scores, flag_scores,
+                  repeated is not None, specific.get(BOUNDARY, ()))
     criteria = {item.id: _item_score(item, *criteria_scores[item.id]) for item in rubric.criteria}
     flags = {item.id: _item_score(item, *flag_scores[item.id]) for item in rubric.flags}
     overall = rubric.overall({cid: s.score for cid, s in criteria.items()},

@@ -41,10 +41,12 @@ class ScoreResult:
     repeats: int | None = None  # index of the earlier answer of the attempt this one repeats
 
     def measures(self) -> dict[str, float]:
-        """Every criterion id, flag id and "overall" mapped to its score (for branch conditions)."""
+        """Every criterion id, flag id, "overall" and "flagged" (the strongest flag) mapped to its
+        score (for branch conditions)."""
         found = {item_id: item.score for item_id, item in self.criteria.items()}
         found.update({item_id: item.score for item_id, item in self.flags.items()})
         found["overall"] = self.overall
+        found["flagged"] = max((item.score for item in self.flags.values()), default=0.0)
         return found
 
     def to_json(self) -> dict:

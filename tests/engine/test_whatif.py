@@ -94,4 +94,4 @@ def test_answers_on_different_branches_get_no_same_path_words(clock):
 def test_measures_of_a_stored_turn():
     stored = {"criteria": {"ownership": {"score": 0.4}}, "flags": {"blame": {"score": 0.1}},
               "overall": 0.33}
-    assert measures_of(stored) == {"ownership": 0.4, "blame": 0.1, "overall": 0.33}
+    assert measures_of(stored) == {"ownership": 0.4, "blame": 0.1, "overall": 0.33, "flagged": 0.1}

@@ -136,3 +136,22 @@ def test_a_piped_batch_is_scored_in_parallel_in_the_same_order(rubric):
 def test_the_shipped_rubric_loads_through_the_cli():
     rubric = score_command.load_rubric("repair-core")
     assert rubric.criterion_ids[0] == "reflection" and "self_focus" in rubric.flag_ids
+
+
+def test_jsonl_takes_the_risk_cues_of_a_line_and_refuses_an_unknown_kind():
+    """With the shipped rubric: `risk` turns on the safety layer for that line only."""
+    client = "Some nights I think it'd be easier for everyone if I didn't wake up."
+    lines = [json.dumps({"id": "asks", "client": client, "risk": ["suicidal-ideation"],
+                         "response": "Are you having thoughts of ending your life?"}),
+             json.dumps({"id": "blind", "client": client, "risk": ["suicidal-ideation"],
+                         "response": "It sounds like the nights are long."}),
+             json.dumps({"id": "no-cue", "client": client,
+                         "response": "Are you having thoughts of ending your life?"}),
+             json.dumps({"id": "bad", "client": client, "risk": ["sadness"], "response": "Hm."})]
+    result = CliRunner().invoke(score, ["--jsonl", "--workers", "1"], input="\n".join(lines))
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert out[0]["criteria"]["safety"]["score"] >= 0.55
+    assert out[1]["flags"]["safety_missed"]["score"] >= 0.5
+    assert out[2]["criteria"]["safety"]["score"] == 0
+    assert out[3] == {"line": 4, "error": "risk: sadness not among suicidal-ideation, self-harm, "
+                                          "harm-to-others, child-safeguarding, domestic-abuse"}

@@ -25,7 +25,8 @@ def test_result_covers_every_rubric_item_with_scores_in_range(score):
         assert isinstance(item, ItemScore)
         assert 0.0 <= item.score <= 1.0 and item.score == round(item.score, 4)
     assert 0.0 <= result.overall <= 1.0 and 0.0 <= result.confidence <= 1.0
-    assert set(result.measures()) == {*CRITERIA, *FLAGS, "overall"}
+    assert set(result.measures()) == {*CRITERIA, *FLAGS, "overall", "flagged"}
+    assert result.measures()["flagged"] == max(item.score for item in result.flags.values())
 
 
 def test_level_label_and_feedback_come_from_the_rubric(score, rubric):
