@@ -41,6 +41,7 @@ from simulator.scenarios.model import ClientNode, Ending, Scenario
 DOMAIN = "scale.example.org"
 COHORT_PREFIX = "Scale cohort"
 MAX_SCRIPT_TURNS = 20
+ASSIGNED_SHARE = 0.5
 JITTER = 0.08  # how far a reused score may move, so no two turns look identical
 REVIEWED_SHARE = 0.02  # free-text turns a supervisor has rated
 REWOUND_SHARE = 0.05  # attempts with one answer set aside and answered again
@@ -352,8 +353,12 @@ class _History:
         """Add attempts until `budget` turns exist; the last one may stop midway."""
         per_turn = HISTORY / max(budget, 1)
         moment = self.now - HISTORY
+        # Trainees play what they were assigned about half the time (and anything else
+        # otherwise), so supervisors' pages have assigned work whatever the library's size.
+        assigned = [s for s in self.scripts if s.scenario.id in self.assignments]
         while budget > 0:
-            script = self.rng.choice(self.scripts)
+            script = self.rng.choice(assigned if assigned and self.rng.random() < ASSIGNED_SHARE
+                                     else self.scripts)
             played = script.turns[:budget]
             finished = len(played) == len(script.turns) and script.outcome is not None
             moment = self._attempt(script, played, finished, moment, per_turn)
@@ -416,7 +421,8 @@ def _reviews(turns: list[dict], turn_ids: list[int], supervisor: int,
             continue
         if rng.random() >= REVIEWED_SHARE:
             continue
-        item = rng.choice(rubrics[turn["attempt_id"]].criteria)
+        scored = turn["scores"]["criteria"]  # only what was judged at that moment
+        item = rng.choice([c for c in rubrics[turn["attempt_id"]].criteria if c.id in scored])
         engine = turn["scores"]["criteria"][item.id]["level"]
         levels = [level.level for level in item.levels]
         new = min(levels[-1], max(levels[0], engine + rng.choice((-1, 0, 1))))

@@ -99,7 +99,20 @@ def score_answer(scenario: Scenario, node: ClientNode, answer: Answer,
         for item_id, item in items.items():
             stored[group][item_id].update(level=item.level, label=item.label,
                                           feedback=item.feedback)
-    return Scored(result.measures(), stored)
+    return Scored(result.measures(), _judged_here(node, stored))
+
+
+# Judged only at a moment whose client line carries a risk cue; elsewhere they are not shown,
+# stored or averaged (a 0 there would say "did not check safety" where there was nothing to check).
+RISK_ONLY = {"criteria": ("safety",), "flags": ("safety_missed",)}
+
+
+def _judged_here(node: ClientNode, stored: dict) -> dict:
+    if not node.risk:
+        for group, ids in RISK_ONLY.items():
+            for item_id in ids:
+                stored[group].pop(item_id, None)
+    return stored
 
 
 def _exemplars(node: ClientNode) -> dict | None:
@@ -120,7 +133,7 @@ def _score_choice(scenario: Scenario, node: ClientNode, index: int) -> Scored:
             stored[group][item.id] = {"score": measures[item.id], "level": level.level,
                                       "label": level.label, "evidence": [],
                                       "feedback": level.feedback}
-    return Scored(measures, stored)
+    return Scored(measures, _judged_here(node, stored))
 
 
 def score_notice_answer(node: ClientNode, answer: Answer) -> dict | None:

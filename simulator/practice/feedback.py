@@ -6,7 +6,7 @@ supervisor has overridden a criterion, their level, label and comment are what i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.practice.evidence import phrases
 from simulator.rubric import Rubric
@@ -56,7 +56,8 @@ def feedback_for(scenario: Scenario, node: ClientNode, scores: dict,
     return TurnFeedback(
         strengths=tuple(_point(rubric, cid, criteria[cid], response) for cid in strong),
         miss=_miss(scenario, node, criteria, response),
-        flags=_flags(rubric, scores.get("flags", {}), response, scores.get("repeats")),
+        flags=tuple(_cue_named(node, p) for p in _flags(rubric, scores.get("flags", {}), response,
+                                                         scores.get("repeats"))),
         model_response=model,
         choice_feedback=scores.get("choice_feedback"),
         reviews=tuple(_point(rubric, cid, item, response) for cid, item in criteria.items()
@@ -90,6 +91,14 @@ def _miss(scenario: Scenario, node: ClientNode, criteria: dict,
 
 REPEATED = ("This is the same answer you gave at an earlier moment, so it earns nothing the "
             "second time: each moment asks for a response to what this client has just said.")
+
+
+def _cue_named(node: ClientNode, point: Point) -> Point:
+    """A passed-over risk cue is shown by the client's words, not by quoting the answer whole."""
+    if point.item_id != "safety_missed" or not node.risk:
+        return point
+    cues = "”, “".join(r.cue for r in node.risk)
+    return replace(point, quotes=(), feedback=f"The client said “{cues}”. {point.feedback}")
 
 
 def _flags(rubric: Rubric, flags: dict, response: str | None,

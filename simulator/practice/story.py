@@ -103,12 +103,42 @@ class SkillRow:
 
 
 @dataclass(frozen=True)
+class RiskNote:
+    """A moment whose client line carried a risk cue, and whether the answer checked safety."""
+
+    number: int  # the turn's number in the story
+    kinds: tuple[str, ...]  # "suicidal ideation", ...
+    cues: tuple[str, ...]  # the client's words that carried it
+    label: str  # the safety level reached ("Not yet" .. "Strong")
+    asked: bool  # a direct check (Clear or better)
+    missed: bool  # the safety_missed flag: the cue passed over
+
+
+@dataclass(frozen=True)
 class Story:
     moments: tuple[Moment, ...]
     ending: ClientSide | None
     alliance_points: tuple[tuple[str, int], ...]  # (label, strength 1..5, higher is better)
     skills: tuple[SkillRow, ...]
     set_aside: tuple[AnnotatedExchange, ...]  # rewound answers on a path later left
+    risk: tuple[RiskNote, ...] = ()
+
+    @property
+    def risk_missed(self) -> bool:
+        return any(note.missed for note in self.risk)
+
+
+def _risk_note(scenario: Scenario, turn: Any, number: int) -> RiskNote | None:
+    """From the turn's effective scores (a supervisor's safety review counts)."""
+    node = scenario.nodes.get(turn.node_id)
+    if not getattr(node, "risk", ()):
+        return None
+    safety = turn.scores.get("criteria", {}).get("safety") or {}
+    missed = (turn.scores.get("flags", {}).get("safety_missed") or {}).get("score", 0.0) >= 0.5
+    level = safety.get("level", 0)
+    return RiskNote(number, tuple(k.replace("-", " ") for k in node.risk_kinds),
+                    tuple(r.cue for r in node.risk), safety.get("label", "Not yet"),
+                    level >= 2, missed or not safety)
 
 
 def _notice(turn: Any) -> NoticeNote | None:
@@ -220,7 +250,10 @@ def compose(scenario: Scenario, attempt: Any, turns_all: Sequence[Any],
         points.append((f"Turn {number}", alliance_words.strength(turn.salience)))
         state = AllianceState(turn.salience, turn.direction)
     live_effective = [effective_of(t) for t in turns_all if not t.superseded]
+    risk = tuple(note for number, t in enumerate(live_effective, start=1)
+                 if (note := _risk_note(scenario, t, number)) is not None)
     return Story(
+        risk=risk,
         moments=tuple(moments),
         ending=_client_side(scenario, scenario.nodes.get(attempt.current_node)),
         alliance_points=tuple(points), skills=_skills(scenario, live_effective),

@@ -11,33 +11,38 @@ from simulator.engine import turn_range
 from simulator.library import get_library
 from simulator.practice.assignments import assignments_for
 from simulator.practice.attempts import AttemptsUsedUp, start_assigned_attempt, start_attempt
-from simulator.scenarios.vocabulary import RUPTURE_TYPES
+from simulator.scenarios.vocabulary import KINDS, RUPTURE_TYPES, SETTINGS
 from simulator.trainee import bp
 from simulator.trainee.access import scenario_or_404
 from simulator.trainee.forms import StartForm
 from simulator.web import render_page_or_fragment
 
 
-def _filters() -> tuple[str, int | None]:
+def _filters() -> tuple[str, int | None, str, str]:
+    """(family, difficulty, setting, kind) from the query; anything unknown means "all"."""
     family = request.args.get("family", "")
     difficulty = request.args.get("difficulty", "")
+    setting = request.args.get("setting", "")
+    kind = request.args.get("kind", "")
     return (family if family in RUPTURE_TYPES else "",
-            int(difficulty) if difficulty in ("1", "2", "3") else None)
+            int(difficulty) if difficulty in ("1", "2", "3") else None,
+            setting if setting in SETTINGS else "", kind if kind in KINDS else "")
 
 
 @bp.get("/scenarios")
 @login_required
 def library():
-    """Every valid scenario, filtered by rupture family and difficulty."""
-    family, difficulty = _filters()
+    """Every valid scenario and drill, filtered by rupture family, level, setting and kind."""
+    family, difficulty, setting, kind = _filters()
     scenarios = sorted(get_library().scenarios.values(), key=lambda s: (s.difficulty, s.title))
     shown = [s for s in scenarios
              if (not family or s.rupture == family)
-             and (difficulty is None or s.difficulty == difficulty)]
+             and (difficulty is None or s.difficulty == difficulty)
+             and (not setting or s.setting == setting) and (not kind or s.kind == kind)]
     return render_page_or_fragment(
         "trainee/library.html", "trainee/_scenario_list.html", scenarios=shown,
-        family=family, difficulty=difficulty, families=RUPTURE_TYPES,
-        turns={s.id: turn_range(s) for s in shown},
+        family=family, difficulty=difficulty, families=RUPTURE_TYPES, setting=setting,
+        settings=SETTINGS, kind=kind, turns={s.id: turn_range(s) for s in shown},
     )
 
 

@@ -199,11 +199,23 @@ def _conversation(scenario: Scenario, live: list) -> list[AnnotatedExchange]:
 
 
 def _alliance(attempt: Attempt, scenario: Scenario, live: list):
-    """The alliance meter (None in assessment mode, where the trainee sees no measure)."""
-    if attempt.mode == "assessment":
+    """The alliance meter (None in assessment mode, where the trainee sees no measure, and in
+    a drill, where the alliance counts misses and the drill's own progress line shows them)."""
+    if attempt.mode == "assessment" or scenario.is_drill:
         return None
     before = _state_before(attempt, scenario, live, live[-1]).salience if live else None
     return alliance_words.meter(attempt.salience, before, scenario.client.name)
+
+
+def _drill(attempt: Attempt, scenario: Scenario) -> dict | None:
+    """A drill's progress: which statement of how many, and misses used of those allowed."""
+    if not scenario.is_drill or scenario.mastery is None:
+        return None
+    order = list(scenario.client_nodes)
+    at = order.index(attempt.current_node) + 1 if attempt.current_node in order else len(order)
+    return {"statement": at, "of": len(order),
+            "misses": max(0, attempt.salience - scenario.alliance.salience),
+            "allowed": scenario.mastery.misses, "mastery": scenario.mastery.statement}
 
 
 def play_context(session: Session, attempt: Attempt, scenario: Scenario, **extra) -> dict:
@@ -227,6 +239,7 @@ def play_context(session: Session, attempt: Attempt, scenario: Scenario, **extra
         "last_exchange": exchange(scenario, last_shown) if last_shown else None,
         "comparison": _comparison(scenario, attempt, all_turns, live, last, shown),
         "alliance": _alliance(attempt, scenario, live),
+        "drill": _drill(attempt, scenario),
         "can_rewind": attempt.mode == "practice" and last is not None,
         "families": NOTICE_FAMILIES, "markers": MARKERS,
         "max_chars": MAX_RESPONSE_CHARS,

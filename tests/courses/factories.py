@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from simulator.library import shipped_library
 from simulator.models import Assignment, Attempt, Cohort, CohortMember, Review, Turn
+from simulator.practice.answers import RISK_ONLY
 from simulator.practice.snapshots import pin_snapshot
 from simulator.rubric import Rubric
 
@@ -57,16 +58,20 @@ def make_attempt(session: Session, app, trainee, **overrides) -> Attempt:
     return attempt
 
 
-def stored_scores(rubric: Rubric, kind: str, criteria: dict[str, float], overall: float) -> dict:
-    """Turn.scores as the practice flow stores it: every criterion and flag with its level."""
+def stored_scores(rubric: Rubric, kind: str, criteria: dict[str, float], overall: float,
+                  risk: bool = False) -> dict:
+    """Turn.scores as the practice flow stores it: every criterion and flag with its level
+    (the risk-only items only at a moment with a risk cue, as simulator.practice.answers)."""
     def item(rubric_item, score: float) -> dict:
         level = rubric_item.level_for(score)
         return {"score": score, "level": level.level, "label": level.label,
                 "evidence": [], "feedback": level.feedback}
 
+    skip = set() if risk else {i for ids in RISK_ONLY.values() for i in ids}
     return {"kind": kind, "overall": overall, "confidence": 0.9,
-            "criteria": {c.id: item(c, criteria.get(c.id, 0.0)) for c in rubric.criteria},
-            "flags": {f.id: item(f, 0.0) for f in rubric.flags}}
+            "criteria": {c.id: item(c, criteria.get(c.id, 0.0)) for c in rubric.criteria
+                         if c.id not in skip},
+            "flags": {f.id: item(f, 0.0) for f in rubric.flags if f.id not in skip}}
 
 
 def make_turn(session: Session, rubric: Rubric, attempt: Attempt, index: int, *,
@@ -79,8 +84,9 @@ def make_turn(session: Session, rubric: Rubric, attempt: Attempt, index: int, *,
     if kind == "choice":
         fields.update(response_text=None, choice_index=0)
     fields.update(overrides)
+    risk = fields.pop("risk", False)
     turn = Turn(attempt_id=attempt.id, index=index, overall=overall,
-                scores=stored_scores(rubric, kind, criteria or {}, overall), **fields)
+                scores=stored_scores(rubric, kind, criteria or {}, overall, risk), **fields)
     session.add(turn)
     session.commit()
     return turn

@@ -53,13 +53,18 @@ def test_seeded_scores_look_like_the_scorer_made_them(run, app, session):
     for turn in free:
         criteria = {cid: item["score"] for cid, item in turn.scores["criteria"].items()}
         flags = {fid: item["score"] for fid, item in turn.scores["flags"].items()}
-        assert set(criteria) == set(rubric.criterion_ids)
-        assert set(flags) == set(rubric.flag_ids)
+        # every item the scorer judges at that moment (safety only where a risk cue is)
+        risk_only = {"safety", "safety_missed"}
+        assert set(criteria) | risk_only == set(rubric.criterion_ids) | risk_only
+        assert set(flags) | risk_only == set(rubric.flag_ids) | risk_only
+        assert ("safety" in criteria) == ("safety_missed" in flags)
         for item_id, item in {**turn.scores["criteria"], **turn.scores["flags"]}.items():
             assert item["level"] == rubric.item(item_id).level_for(item["score"]).level
         needs = turn.scores["needs"]
         assert turn.overall == turn.scores["overall"] == rubric.overall(criteria, flags, needs)
-    assert len({turn.overall for turn in free}) > len(free) // 2  # jittered, not copies
+    # jittered, not copies (answers whose penalties take overall to the floor of 0 all tie)
+    above_floor = [turn.overall for turn in free if turn.overall > 0]
+    assert len(set(above_floor)) > len(above_floor) // 2
 
 
 def test_seeded_trainee_and_supervisor_sign_in_with_the_demo_passwords(run, app, session):

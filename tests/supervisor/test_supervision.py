@@ -278,3 +278,20 @@ def test_unicode_digits_in_attempts_allowed_get_the_plain_message(app, course):
     assert response.status_code == 422
     assert "Attempts allowed must be a whole number from 1 to 20." in response.get_data(
         as_text=True)
+
+
+def test_a_drill_is_offered_for_assignment_and_reaches_the_trainee(app, course, session):
+    browser = browser_for(app, course.supervisor_a)
+    url = _cohort_url(course)
+    page = browser.get(url).get_data(as_text=True)
+    assert "Drill: " in page  # drills are listed among what can be assigned, and marked
+    drill = "drill-withdrawal-minimal-response"
+    response = browser.post(f"{url}/assignments", data={
+        "csrf_token": token_of(browser, url), "scenario": [drill],
+        "due": (utcnow().date() + timedelta(days=7)).isoformat(), "mode": "practice",
+        "attempts_allowed": "3"})
+    assert response.status_code == 303
+    assert session.exec(select(Assignment)).one().scenario_id == drill
+    trainee = browser_for(app, course.trainee_a)
+    assert f"/scenarios/{drill}" in trainee.get("/").get_data(as_text=True)
+    assert "Assigned to you" in trainee.get(f"/scenarios/{drill}").get_data(as_text=True)

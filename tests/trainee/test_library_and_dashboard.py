@@ -17,7 +17,8 @@ def test_library_lists_every_valid_scenario_with_its_facts(client, trainee, libr
     page = client.get("/scenarios").get_data(as_text=True)
     for scenario in library.scenarios.values():
         assert f'href="/scenarios/{scenario.id}"' in page
-    assert f"{len(library.scenarios)} scenarios" in page
+    drills = sum(1 for s in library.scenarios.values() if s.is_drill)
+    assert f"{len(library.scenarios) - drills} scenarios, {drills} drills" in page
     assert "Difficulty" in page and "Marker" in page and "turns, about" in page
 
 

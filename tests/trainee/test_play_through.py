@@ -92,7 +92,9 @@ def test_each_turn_is_stored_with_scores_and_the_next_node(client, session, trai
     turn = session.exec(select(Turn)).one()
     assert turn.index == 0 and turn.node_id == scenario.start
     assert turn.client_line == scenario.node(scenario.start).say
-    assert set(turn.scores["criteria"]) == set(scenario.rubric.criterion_ids)
+    judged = set(scenario.rubric.criterion_ids) - (set() if scenario.node(turn.node_id).risk
+                                                   else {"safety"})
+    assert set(turn.scores["criteria"]) == judged
     assert turn.scores["criteria"]["ownership"]["evidence"]
     assert turn.next_node == attempt_of(session, url).current_node
 

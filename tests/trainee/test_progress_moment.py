@@ -32,11 +32,11 @@ def session_played(app, session, trainee, library):
     attempt = make_attempt(session, app, trainee, scenario_id=SCENARIO, mode="practice",
                            finished_at=T0 + timedelta(days=3))
     make_turn(session, rubric, attempt, 0, node_id="opening", criteria={**WEAK,
-              "collaboration": 0.3}, next_node="sees-himself", salience=4, direction="against")
-    make_turn(session, rubric, attempt, 1, node_id="sees-himself", superseded=True,
+              "collaboration": 0.3}, next_node="apologises-again", salience=4, direction="against")
+    make_turn(session, rubric, attempt, 1, node_id="apologises-again", superseded=True,
               criteria={**WEAK, "collaboration": 0.0}, salience=5, direction="away")
-    weakest = make_turn(session, rubric, attempt, 2, node_id="sees-himself",
-                        client_line=library.scenarios[SCENARIO].node("sees-himself").say,
+    weakest = make_turn(session, rubric, attempt, 2, node_id="apologises-again",
+                        client_line=library.scenarios[SCENARIO].node("apologises-again").say,
                         criteria={**WEAK, "collaboration": 0.1}, salience=2)
     return attempt, weakest
 
@@ -67,13 +67,13 @@ def test_the_moment_starts_a_practice_attempt_there_with_the_alliance_it_had(
     assert attempt.trainee_id == trainee.id and attempt.mode == "practice"
     assert attempt.status == "in_progress" and attempt.assignment_id is None
     assert attempt.scenario_hash == earlier.scenario_hash
-    assert (attempt.current_node, attempt.start_node) == ("sees-himself", "sees-himself")
+    assert (attempt.current_node, attempt.start_node) == ("apologises-again", "apologises-again")
     # the state the live answer before it left (the rewound answer's is not it)
     assert (attempt.salience, attempt.direction) == (4, "against")
     assert (attempt.start_salience, attempt.start_direction) == (4, "against")
     play = client.get(response.headers["Location"])
     assert play.status_code == 200
-    assert library.scenarios[SCENARIO].node("sees-himself").say in html.unescape(
+    assert library.scenarios[SCENARIO].node("apologises-again").say in html.unescape(
         play.get_data(as_text=True))
 
 
