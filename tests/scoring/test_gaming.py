@@ -22,7 +22,10 @@ from simulator.scenarios.model import ClientNode, Ending, Scenario
 GAMING = Path(__file__).with_name("gaming")
 TEMPLATES = [t["text"] for t in yaml.safe_load((GAMING / "templates.yaml").read_text())
              ["templates"]]
+# One file per scenario under plain/ (older scenarios share plain_answers.yaml).
 PLAIN = yaml.safe_load((GAMING / "plain_answers.yaml").read_text())
+for _file in sorted((GAMING / "plain").glob("*.yaml")):
+    PLAIN[_file.stem] = yaml.safe_load(_file.read_text())
 LIBRARY = load_library(scenarios_dir()).scenarios
 MAX_TURNS = 30
 
