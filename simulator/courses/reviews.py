@@ -51,6 +51,10 @@ def add_override(
     """Record a new version of the criterion's level on this turn (not committed)."""
     if criterion not in rubric.criterion_ids:
         raise ReviewError(f"Unknown criterion '{criterion}'.")
+    judged = (turn.scores or {}).get("criteria")
+    if judged and criterion not in judged:
+        raise ReviewError(f"{rubric.item(criterion).name} was not judged at this moment (safety "
+                          "is judged only where the client gives a risk cue).")
     levels = [level.level for level in rubric.item(criterion).levels]
     if new_level not in levels:
         raise ReviewError(f"Level {new_level} is not on the scale ({levels[0]}–{levels[-1]}).")

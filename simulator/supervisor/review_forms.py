@@ -96,10 +96,18 @@ def _levels(item: RubricItem) -> list[SelectChoice]:
     return [SelectChoice(level.level, f"{level.level} · {level.label}") for level in item.levels]
 
 
-def override_form(rubric: Rubric, **kwargs) -> OverrideForm:
+def judged_criteria(rubric: Rubric, turn: Turn | None = None) -> list[RubricItem]:
+    """The rubric's criteria that were judged at this turn (safety only at a risk cue); all of
+    them for a turn stored without scores or when no turn is given."""
+    stored = (turn.scores or {}).get("criteria") if turn is not None else None
+    return [item for item in rubric.criteria if not stored or item.id in stored]
+
+
+def override_form(rubric: Rubric, turn: Turn | None = None, **kwargs) -> OverrideForm:
     """An override form for this rubric; the levels offered are those of the chosen criterion."""
     form = OverrideForm(**kwargs)
-    form.criterion.choices = [SelectChoice(item.id, item.name) for item in rubric.criteria]
+    form.criterion.choices = [SelectChoice(item.id, item.name)
+                              for item in judged_criteria(rubric, turn)]
     chosen = form.criterion.data if form.criterion.data in rubric.criterion_ids else None
     form.level.choices = _levels(rubric.item(chosen) if chosen else rubric.criteria[0])
     return form
@@ -114,12 +122,13 @@ def starting_override_forms(rubric: Rubric, turns: list[Turn],
     level instead of lowering it to the bottom of the scale.
     """
     forms = {}
-    first = rubric.criteria[0]
     for turn in turns:
+        judged = judged_criteria(rubric, turn)
+        first = judged[0]
         current = {item.id: effective_level(turn, item.id, history.get(turn.id, []))
-                   for item in rubric.criteria}
+                   for item in judged}
         form = OverrideForm(formdata=None, criterion=first.id, level=current[first.id])
-        form.criterion.choices = [SelectChoice(item.id, item.name) for item in rubric.criteria]
+        form.criterion.choices = [SelectChoice(item.id, item.name) for item in judged]
         form.level.choices = _levels(first)
         # read by static/js/override.js when another criterion is chosen
         form.current_levels = {cid: level for cid, level in current.items() if level is not None}
@@ -136,11 +145,11 @@ class BlindForm(_Form):
                 if name.startswith("level_") and field.data is not None]
 
 
-def blind_form(rubric: Rubric, **kwargs) -> BlindForm:
-    """A blind-rating form with a radio group for each of the rubric's criteria."""
+def blind_form(rubric: Rubric, turn: Turn | None = None, **kwargs) -> BlindForm:
+    """A blind-rating form with a radio group for each criterion judged at the turn."""
     fields = {f"level_{item.id}": LevelRadioField(item.name, choices=_levels(item), coerce=int,
                                                   validators=[Optional()])
-              for item in rubric.criteria}
+              for item in judged_criteria(rubric, turn)}
     return type("BlindRatingForm", (BlindForm,), fields)(**kwargs)
 
 

@@ -121,7 +121,7 @@ def override(turn_id: int):
     turn, attempt = turn_or_404(turn_id)
     session = get_session()
     scenario = pinned_scenario(attempt)
-    form = override_form(scenario.rubric)
+    form = override_form(scenario.rubric, turn)
     if not form.validate():
         return _refused_override(attempt, turn, form)
     try:
@@ -184,7 +184,8 @@ def blind():
     turn = sample[0]
     scenario = pinned_scenario(session.get(Attempt, turn.attempt_id))
     return render_template("supervisor/blind.html", turn=turn, scenario=scenario,
-                           remaining=len(sample), form=blind_form(scenario.rubric, formdata=None))
+                           remaining=len(sample),
+                           form=blind_form(scenario.rubric, turn, formdata=None))
 
 
 @bp.post("/blind/<int:turn_id>")
@@ -194,7 +195,7 @@ def blind_rate(turn_id: int):
     turn, attempt = turn_or_404(turn_id)
     session = get_session()
     scenario = pinned_scenario(attempt)
-    form = blind_form(scenario.rubric)
+    form = blind_form(scenario.rubric, turn)
     if not form.validate():  # this turn again, each bad rating's message beside it
         return render_template("supervisor/blind.html", turn=turn, scenario=scenario, form=form,
                                remaining=len(_blind_candidates(session))), 422

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from simulator.cli.score_command import load_rubric
 from simulator.rubric import Rubric
 from simulator.scenarios.library import check_rubric_bytes, load_library, load_scenario_text
 from simulator.scenarios.model import ClientNode, Ending
+from simulator.scenarios.problems import Reporter
+from simulator.scenarios.self_test import check_exemplars, find_scorer
 from simulator.scenarios.validate import validate_paths
 from tests.scenarios.conftest import FIXTURES, fixture_text, mutate, small_rubric
 
@@ -175,3 +178,17 @@ def test_shipped_exemplars_are_ranked_by_the_scorer():
     if report.notes:
         pytest.skip(report.notes[0])
     assert [str(p) for p in report.problems if p.is_error] == []
+
+
+def test_the_authoring_guide_example_passes_the_strict_check_an_author_runs():
+    """Copied into scenarios/, the example must pass `simulator validate --strict` there: the
+    shipped rubric and the exemplar self-test with the real scorer."""
+    scenario, problems = load_scenario_text(fixture_text("glance-at-the-clock.yaml"),
+                                            name="glance-at-the-clock.yaml",
+                                            rubrics={"repair-core": load_rubric("repair-core")})
+    assert problems == [] and scenario is not None
+    score, why = find_scorer()
+    assert score is not None, why
+    reporter = Reporter("glance-at-the-clock.yaml")
+    check_exemplars(scenario, reporter, score)
+    assert [str(p) for p in reporter.problems] == []

@@ -7,9 +7,20 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
-from simulator.models import Assignment, CohortMember, Review, ScenarioSnapshot, User, utcnow
+from simulator.courses.reviews import ReviewError, add_override
+from simulator.library import shipped_library
+from simulator.models import (
+    Assignment,
+    CohortMember,
+    Review,
+    ScenarioSnapshot,
+    Turn,
+    User,
+    utcnow,
+)
 from simulator.resources import resource_dir
 from tests.conftest import sign_in
 from tests.supervisor.conftest import browser_for, token_of
@@ -295,3 +306,23 @@ def test_a_drill_is_offered_for_assignment_and_reaches_the_trainee(app, course, 
     trainee = browser_for(app, course.trainee_a)
     assert f"/scenarios/{drill}" in trainee.get("/").get_data(as_text=True)
     assert "Assigned to you" in trainee.get(f"/scenarios/{drill}").get_data(as_text=True)
+
+
+def test_safety_is_not_offered_or_accepted_where_nothing_was_judged(app, course, session):
+    turn = session.get(Turn, course.turn_a)
+    assert "safety" not in turn.scores["criteria"]  # no risk cue at this moment
+    browser = browser_for(app, course.supervisor_a)
+    review_url = f"/supervise/attempts/{course.attempt_a.rsplit('/')[-1]}"
+    assert 'value="safety"' not in browser.get(review_url).get_data(as_text=True)
+    response = browser.post(f"/supervise/turns/{course.turn_a}/reviews", data={
+        "csrf_token": token_of(browser, review_url), "criterion": "safety", "level": "2"})
+    assert response.status_code == 422
+    assert session.exec(select(Review)).first() is None
+
+
+def test_the_review_rule_refuses_safety_at_a_moment_without_a_risk_cue(app, course, session):
+    rubric = shipped_library(app).rubrics["repair-core"]
+    turn = session.get(Turn, course.turn_a)
+    with pytest.raises(ReviewError, match="Safety was not judged at this moment"):
+        add_override(session=session, turn=turn, rubric=rubric, criterion="safety",
+                     new_level=2, comment="", reviewer_id=course.supervisor_a.id)
