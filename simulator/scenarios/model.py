@@ -196,10 +196,12 @@ class Scenario:
     def moment_of(self, node: ClientNode) -> dict:
         """What the scorer judges an answer at this node against (score_response keywords):
         what the rupture is about, what the client shows and feels and the story so far (cue,
-        inner, the client's background, context and history), and the moves it needs."""
+        inner, the client's background, context and history; in a drill only the statement's own
+        cue and inner), and the moves it needs."""
         client = self.client
-        shown = " ".join(part for part in (node.cue, node.inner, client.background,
-                                           client.context, client.history) if part)
+        # a drill's statements are different clients, each described in its own cue and inner
+        story = () if self.is_drill else (client.background, client.context, client.history)
+        shown = " ".join(part for part in (node.cue, node.inner, *story) if part)
         return {"about": node.about, "shown": shown, "needs": self.needs_of(node),
                 "risk": node.risk_kinds}
 

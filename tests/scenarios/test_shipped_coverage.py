@@ -139,3 +139,15 @@ def test_every_scripted_play_reaches_an_ending():
                   for s in seeding.scripted_plays(load_library(scenarios_dir()))
                   if s.outcome is None]
     assert not unfinished, unfinished
+
+
+@pytest.mark.parametrize("drill_id", DRILLS)
+def test_each_drill_statement_is_judged_against_its_own_client(drill_id):
+    """A drill's `client:` block holds only its first client: the other statements are judged
+    against their own cue and inner, never against the first client's story."""
+    drill = LIBRARY[drill_id]
+    story = (drill.client.background or "", drill.client.context, drill.client.history)
+    for node in drill.client_nodes.values():
+        shown = drill.moment_of(node)["shown"]
+        assert node.cue in shown
+        assert not any(part and part in shown for part in story), node.id
