@@ -301,27 +301,23 @@ def _id_matches_file(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
         ctx.error(("id",), f"id '{value}' does not match the file name '{stem}'")
 
 
-# Added by issue 16: required of every file, but a version already stored without them (an
-# attempt or upload refers to it) still loads, with a warning, and the default shown here.
+# Added by issue 16: required of every new file; a version already stored without them (an
+# attempt or upload refers to it) still loads, with a warning (build.py supplies the default).
 _LATER_FIELDS = {
-    ("setting",): ("individual", f"one of {', '.join(SETTINGS)}"),
-    ("difficulty_reason",): ("", "one line on why the scenario sits at its level"),
+    "setting": f"one of {', '.join(SETTINGS)}",
+    "difficulty_reason": "one line on why the scenario sits at its level",
 }
 
 
 def _later_fields(ctx: Ctx, scenario: dict, path: KeyPath) -> None:
-    for where, (_default, what) in _LATER_FIELDS.items():
-        holder: Any = scenario
-        for key in where[:-1]:
-            holder = holder.get(key) if isinstance(holder, dict) else None
-        if not isinstance(holder, dict) or where[-1] in holder:
+    for key, what in _LATER_FIELDS.items():
+        if key in scenario:
             continue
-        message = f"missing '{where[-1]}' ({what})"
         if ctx.extra.get("stored"):
-            ctx.warning(where[:-1] or (), f"{message}; this stored version loads without it",
+            ctx.warning((), f"missing '{key}' ({what}); this stored version loads without it",
                         at_key=True)
         else:
-            ctx.error(where[:-1] or (), message, at_key=True)
+            ctx.error((), f"missing '{key}' ({what})", at_key=True)
 
 
 def _drill_needs_mastery(ctx: Ctx, scenario: dict, path: KeyPath) -> None:

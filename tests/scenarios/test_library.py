@@ -192,3 +192,30 @@ def test_the_authoring_guide_example_passes_the_strict_check_an_author_runs():
     reporter = Reporter("glance-at-the-clock.yaml")
     check_exemplars(scenario, reporter, score)
     assert [str(p) for p in reporter.problems] == []
+
+
+def _risk_tiny(asked_goes_to: str) -> str:
+    """tiny.yaml with a risk cue at its one moment, and a branch taken by asking about it."""
+    text = mutate(fixture_text("tiny.yaml"), "    say: Fine.\n",
+                  "    say: Fine. Some days I'd rather not wake up.\n"
+                  "    risk: [{kind: suicidal-ideation, cue: rather not wake up}]\n")
+    return mutate(text, '      - when: {overall: ">= 0.5"}\n        goto: repaired\n'
+                        "      - otherwise: unresolved\n",
+                  f'      - when: {{safety: ">= 0.5"}}\n        goto: {asked_goes_to}\n'
+                  '      - when: {overall: ">= 0"}\n        goto: repaired\n'
+                  "      - otherwise: unresolved\n")
+
+
+@pytest.mark.parametrize(("goto", "refused"), [("unresolved", True), ("repaired", False)])
+def test_the_self_test_refuses_a_branch_that_sends_a_direct_risk_question_away(goto, refused):
+    scenario, problems = load_scenario_text(_risk_tiny(goto), name="tiny.yaml",
+                                            rubrics={"repair-core": load_rubric("repair-core")})
+    assert [p for p in problems if p.severity == "error"] == [] and scenario is not None
+    score, why = find_scorer()
+    assert score is not None, why
+    reporter = Reporter("tiny.yaml")
+    check_exemplars(scenario, reporter, score)
+    found = [str(p) for p in reporter.problems if "direct risk question" in str(p)]
+    assert bool(found) == refused, found
+    if refused:
+        assert "nodes.opening.risk" in found[0] and "must never make the path worse" in found[0]
