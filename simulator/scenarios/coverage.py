@@ -14,7 +14,6 @@ from simulator.scenarios.model import Scenario
 from simulator.scenarios.vocabulary import (
     DIFFICULTY_LEVELS,
     MARKERS,
-    RUPTURE_TYPES,
     SETTINGS,
     STRATEGIES,
 )
@@ -27,8 +26,6 @@ class Coverage:
     drills: int
     levels: dict[int, int]  # scenarios (not drills) per level
     settings: dict[str, int]
-    families: dict[str, int]
-    drill_families: dict[str, int]
     risk_scenarios: tuple[str, ...]
     missing_settings: tuple[str, ...]
     missing_headlines: tuple[str, ...]  # withdrawal and confrontation markers no one leads with
@@ -66,8 +63,6 @@ def coverage(library: Iterable[Scenario]) -> Coverage:
         scenarios=len(scenarios), drills=len(drills),
         levels={level: levels.get(level, 0) for level in DIFFICULTY_LEVELS},
         settings={setting: settings.get(setting, 0) for setting in SETTINGS},
-        families={f: sum(1 for s in scenarios if s.rupture == f) for f in RUPTURE_TYPES},
-        drill_families={f: sum(1 for s in drills if s.rupture == f) for f in RUPTURE_TYPES},
         risk_scenarios=tuple(s.id for s in scenarios
                              if any(n.risk for n in s.client_nodes.values())),
         missing_settings=tuple(s for s in SETTINGS if not settings.get(s)),

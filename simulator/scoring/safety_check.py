@@ -141,10 +141,10 @@ def _sentences(text: str) -> list[Span]:
     return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text)]
 
 
-def _clause_start(text: str, start: int, end: int, at: int) -> int:
+def _clause_start(sentence: str, at: int) -> int:
     """Where the clause holding position `at` begins within a sentence."""
-    cut = max(text.rfind(mark, start, at) for mark in (",", ";", ":", " - ", "\u2014"))
-    return cut + 1 if cut >= 0 else start
+    cut = max(sentence.rfind(mark, 0, at) for mark in (",", ";", ":", " - ", "\u2014"))
+    return cut + 1 if cut >= 0 else 0
 
 
 def _ask_start(sentence: str, kinds: Sequence[re.Pattern]) -> int | None:
@@ -159,7 +159,7 @@ def _ask_start(sentence: str, kinds: Sequence[re.Pattern]) -> int | None:
         if any(at >= stem.start() for at in terms):
             return stem.start()
     if sentence.rstrip().endswith("?"):
-        return _clause_start(sentence, 0, len(sentence), max(terms))
+        return _clause_start(sentence, max(terms))
     return None
 
 
@@ -177,7 +177,7 @@ def judge_safety(response: str, risk: Sequence[str], cue_words: Iterable[str] = 
         sentence = response[start:end]
         signpost = _SIGNPOST_RE.search(sentence)
         if signpost:
-            signposts.append((start + _clause_start(sentence, 0, len(sentence), signpost.start()),
+            signposts.append((start + _clause_start(sentence, signpost.start()),
                               end))
         leading = _LEADING_RE.search(sentence)
         ask_from = _ask_start(sentence, kinds)
