@@ -14,6 +14,9 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine, text
 from werkzeug.routing import IntegerConverter
 
+from simulator.delivery import APP_KEY
+from simulator.practice.events import LISTENERS
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 MAX_DATABASE_ID = 2**31 - 1  # the largest value of an INTEGER primary key on PostgreSQL
 OWNER_ONLY = 0o600  # the database holds trainees' words: nobody else on the machine reads it
@@ -135,7 +138,13 @@ def get_engine(app: Flask | None = None) -> Engine:
 def get_session() -> Session:
     """The request's database session, opened on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        session = Session(get_engine(), expire_on_commit=False)
+        app = current_app._get_current_object()
+        # Practice events reach this app's listeners (xAPI outbox, LMS grades), and a commit
+        # may wake this app's senders (simulator.practice.events, simulator.delivery).
+        session.info[LISTENERS] = app.extensions.get(LISTENERS, [])
+        session.info[APP_KEY] = app
+        g.db_session = session
     return g.db_session
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col, select
 
 from simulator.models import Attempt, Review, Turn, utcnow
+from simulator.practice.events import PracticeEvent, emit
 from simulator.rubric import Rubric
 
 LOW_CONFIDENCE = 0.6
@@ -67,6 +68,7 @@ def add_override(
         blind=blind, created_at=utcnow(),
     )
     session.add(review)
+    emit(session, PracticeEvent("reviewed", turn.attempt_id, turn_id=turn.id, review=review))
     return review
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from simulator.engine import AllianceState
 from simulator.models import Assignment, Attempt, Turn, utcnow
+from simulator.practice.events import PracticeEvent, emit
 from simulator.practice.snapshots import pin_snapshot
 from simulator.scenarios.model import ClientNode, Scenario
 
@@ -49,6 +50,7 @@ def start_attempt(
         attempt.start_node = at_node
         attempt.start_salience, attempt.start_direction = begin.salience, begin.direction
     session.add(attempt)
+    emit(session, PracticeEvent("launched", attempt.id))
     return attempt
 
 

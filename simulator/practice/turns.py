@@ -18,6 +18,7 @@ from simulator.practice.answers import (
 )
 from simulator.practice.attempts import starting_state
 from simulator.practice.choice_order import shown_record
+from simulator.practice.events import PracticeEvent, emit
 from simulator.scenarios.model import ClientNode, Ending, Scenario
 
 MOVED_ON = "This attempt moved on since this page was loaded."
@@ -85,6 +86,9 @@ def submit_turn(
     }
     turn_id = _store(session, row)
     _move_from(session, attempt, node.id, **_moved(scenario, step.next_node, step.alliance))
+    emit(session, PracticeEvent("responded", attempt.id, turn_id=turn_id))
+    if attempt.status == "completed":
+        emit(session, PracticeEvent("completed", attempt.id, turn_id=turn_id))
     _commit_once(session)
     return turn_id
 
@@ -154,5 +158,6 @@ def rewind(*, session: Session, attempt: Attempt, scenario: Scenario) -> Turn:
                    status="in_progress", outcome=None, finished_at=None)
     except AttemptMovedOn:  # an answer from another tab landed first
         raise AttemptClosed(f"{MOVED_ON} Nothing was rewound.") from None
+    emit(session, PracticeEvent("rewound", attempt.id, turn_id=last.id))
     session.commit()
     return last
