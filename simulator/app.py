@@ -8,9 +8,10 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from simulator import db, headers, library, logs
+from simulator import db, headers, library, logs, lti, xapi
 from simulator.config import load_config
 from simulator.extensions import csrf, htmx, login_manager
+from simulator.lti import grades as lti_grades
 from simulator.resources import resource_dir
 from simulator.web import credited_spans, highlight
 
@@ -35,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     library.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    lti.init_app(app)  # LMS launches (LTI 1.3): /lti endpoints, frame-friendly cookies
+    xapi.init_app(app)  # statements to a learning record store, if SIMULATOR_LRS_URL is set
+    lti_grades.init_app(app)  # grades back to LMS line items (LTI AGS), for linked assignments
     headers.init_app(app)
     _trust_proxy(app)
     app.add_template_filter(highlight)

@@ -29,6 +29,19 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    # The site's public address (https://sim.example.ac.uk): the base of xAPI ids; None uses
+    # the request's own address (and xAPI statements made outside a request are not queued).
+    "BASE_URL": None,
+    # xAPI delivery to a learning record store (simulator.xapi); None turns it off entirely.
+    "LRS_URL": None,  # the LRS's xAPI endpoint; statements go to {LRS_URL}/statements
+    "LRS_USERNAME": None,  # HTTP Basic credentials the LRS issued for this site
+    "LRS_PASSWORD": None,
+    "XAPI_RESPONSE_TEXT": True,  # False: statements leave out the trainee's words
+    "DELIVERY_MODE": "background",  # background | inline | off (simulator.delivery)
+    "DELIVERY_POLL_SECONDS": 30,  # the background sender also wakes this often, for retries
+    # The LTI tool's signing key (PEM text or a PEM file's path); None: keys made and rotated
+    # in <instance>/lti/keys (simulator.lti.keys).
+    "LTI_PRIVATE_KEY": None,
 }
 
 

@@ -1,25 +1,45 @@
-"""Security headers on every response: no inline script, no framing, no sniffing."""
+"""Security headers on every response: no inline script, no framing but by LMSs, no sniffing."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, request, session
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+# app.extensions[FRAME_ANCESTORS]() -> the origins that may frame this response, or None
+# (set by simulator.lti: LMS platforms frame LTI pages).
+FRAME_ANCESTORS = "simulator.frame_ancestors"
+
+
+def content_security_policy(*, frame_ancestors: list[str] | None = None,
+                            form_action: list[str] | None = None) -> str:
+    """The policy; framing by and form posts to the given origins, beside 'self' for forms."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        " ".join(["form-action 'self'", *(form_action or [])]),
+        "frame-ancestors " + (" ".join(frame_ancestors) if frame_ancestors else "'none'"),
+    ])
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+def frame_ancestors() -> list[str] | None:
+    """The origins allowed to frame the current response (None: nobody)."""
+    rule = current_app.extensions.get(FRAME_ANCESTORS)
+    return (rule() or None) if rule else None
 
 
 def _secure(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    framers = frame_ancestors()
+    response.headers.setdefault("Content-Security-Policy",
+                                content_security_policy(frame_ancestors=framers))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if framers is None:  # X-Frame-Options cannot name origins: CSP alone governs LMS framing
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")

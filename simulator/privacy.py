@@ -30,6 +30,7 @@ from simulator.models import (
     SetPasswordToken,
     Turn,
     User,
+    XapiOutbox,
     utcnow,
 )
 
@@ -73,6 +74,7 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
                       "shared_with_cohorts": shares.get(a.id, [])} for a in attempts],
         "reviews_written": _reviews_written(session, user),
         "activity": _activity(session, user),
+        "xapi_statements": _xapi_statements(session, user),
     }
 
 
@@ -172,6 +174,14 @@ def _activity(session: Session, user: User) -> list[dict]:
              "object_id": e.object_id, "detail": e.detail} for e in rows]
 
 
+def _xapi_statements(session: Session, user: User) -> list[dict]:
+    """Statements about the user for a learning record store: queued, sent or refused."""
+    rows = session.exec(select(XapiOutbox).where(XapiOutbox.user_id == user.id)
+                        .order_by(col(XapiOutbox.id))).all()
+    return [{"status": r.status, "created_at": _when(r.created_at), "sent_at": _when(r.sent_at),
+             "statement": r.statement} for r in rows]
+
+
 def _is_last_admin(session: Session, user: User) -> bool:
     if user.role != "admin":
         return False
@@ -224,3 +234,4 @@ def _forget_user(session: Session, user_id: int) -> None:
     session.exec(delete(CohortMember).where(col(CohortMember.user_id) == user_id))
     session.exec(delete(CohortInvitation).where(col(CohortInvitation.user_id) == user_id))
     session.exec(delete(SetPasswordToken).where(col(SetPasswordToken.user_id) == user_id))
+    session.exec(delete(XapiOutbox).where(col(XapiOutbox.user_id) == user_id))  # their words

@@ -94,3 +94,6 @@ def reset_link(user_id: int):
         return _not_found()
     return issue_and_show(user, action=url_for("admin.reset_link", user_id=user.id),
                           via="admin", back=(url_for("admin.overview"), "Administration"))
+
+
+from simulator.lti import admin_views  # noqa: E402, F401  (the LMS platforms pages)

@@ -22,6 +22,8 @@ COMMANDS = {
     "score": "simulator.cli.score_command:score",
     "export": "simulator.cli.export_commands:export",
     "backup": "simulator.cli.backup:backup",
+    "lti": "simulator.cli.lti_commands:lti",
+    "xapi": "simulator.cli.xapi_commands:xapi",
 }
 
 

@@ -1,6 +1,14 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
+from simulator.models.lti import (
+    LtiContext,
+    LtiGradeSync,
+    LtiIdentity,
+    LtiLink,
+    LtiPlatform,
+)
 from simulator.models.membership import AttemptShare, CohortInvitation, RosterImport
+from simulator.models.outbox import OUTBOX_STATUSES, XapiOutbox
 from simulator.models.people import (
     COHORT_ROLES,
     ROLES,
@@ -25,6 +33,7 @@ __all__ = [
     "ATTEMPT_STATUSES",
     "COHORT_ROLES",
     "MODES",
+    "OUTBOX_STATUSES",
     "ROLES",
     "Assignment",
     "Attempt",
@@ -34,11 +43,17 @@ __all__ = [
     "CohortInvitation",
     "CohortMember",
     "FailureCount",
+    "LtiContext",
+    "LtiGradeSync",
+    "LtiIdentity",
+    "LtiLink",
+    "LtiPlatform",
     "Review",
     "RosterImport",
     "ScenarioSnapshot",
     "SetPasswordToken",
     "Turn",
     "User",
+    "XapiOutbox",
     "utcnow",
 ]

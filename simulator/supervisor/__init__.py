@@ -9,6 +9,7 @@ from simulator.supervisor import (  # noqa: E402, F401  (registers the views)
     export_views,
     home,
     link_views,
+    lms_views,
     review_views,
     roster_views,
     upload_views,

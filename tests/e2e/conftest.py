@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from simulator.scenarios.library import Library, load_library
 from tests.e2e.axe import AxeReport
 from tests.e2e.looking import DESKTOP, SHOT_OPTIONS, Look
 from tests.e2e.server import LiveServer, served
+from tests.npm_tools import npm_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -46,18 +45,7 @@ _CALL = pytest.StashKey[pytest.TestReport]()
 
 def _install_axe() -> str | None:
     """Install the pinned axe-core with npm if it is missing; a reason when that fails."""
-    if AXE_JS.is_file():
-        return None
-    npm = shutil.which("npm")
-    if npm is None:
-        return ("npm is not installed, so axe-core cannot be installed "
-                "(apt-get install -y npm, then npm ci --prefix tests/e2e)")
-    result = subprocess.run([npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund",
-                             "--loglevel=error"], capture_output=True, text=True, timeout=300,
-                            check=False)
-    if result.returncode != 0 or not AXE_JS.is_file():
-        return f"`npm ci --prefix tests/e2e` could not install axe-core: {result.stderr[-400:]}"
-    return None
+    return npm_ci(HERE, AXE_JS, "axe-core", timeout=300)
 
 
 def _missing_tool() -> str | None:

@@ -66,7 +66,7 @@ def targets(app: Flask, session, course) -> Targets:
               "token": token}
     admin = browser_for(app, course.admin)
     return Targets(values, {"trainee": trainee, "supervisor": admin, "admin": admin,
-                            "auth": app.test_client()})
+                            "auth": app.test_client(), "lti": admin})
 
 
 def _passwordless(session) -> User:
