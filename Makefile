@@ -33,7 +33,8 @@ run: install-run
 	$(BIN)/simulator serve --host $(HOST) --port $(PORT)
 
 # The browser tests (tests/e2e) run too; they install axe-core with npm on first use, and
-# skip (saying why in pytest's summary) when Chromium or npm is missing.
+# skip (saying why in pytest's summary) when Chromium or npm is missing. The xAPI delivery
+# tests (tests/xapi) install their test LRS with npm the same way.
 test: install
 	@test -x $(CHROMIUM) || echo "note: no Chromium at $(CHROMIUM): the browser tests will be skipped (apt-get install -y chromium)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -48,4 +49,4 @@ validate: install-run
 	$(BIN)/simulator validate scenarios/
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache test-output tests/e2e/node_modules
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache test-output tests/e2e/node_modules tests/xapi/node_modules
