@@ -229,6 +229,17 @@ def admin_pages(page: Page, phone: Phone, cohort: str) -> None:
     page.locator("button:has-text('New set-password link')").last.click()
     expect(page.locator(".secret-link")).to_be_visible()
     phone("admin overview with a one-time link")
+    phone.go("/admin/lti", "LMS platforms")
+    page.fill("#platform-name", "Moodle at the Faculty of Health and Social Care Professions")
+    page.fill("#platform-issuer", "https://moodle.health-and-social-care.example.ac.uk")
+    page.fill("#platform-client-id", "8cQH1dTjG3r7XkA")
+    page.fill("#platform-auth-url", "https://moodle.health-and-social-care.example.ac.uk/mod/lti/auth.php")
+    page.fill("#platform-token-url", "https://moodle.health-and-social-care.example.ac.uk/mod/lti/token.php")
+    page.fill("#platform-jwks-url", "https://moodle.health-and-social-care.example.ac.uk/mod/lti/certs.php")
+    page.fill("#platform-deployments", "3")
+    page.get_by_role("button", name="Add platform").click()
+    expect(page.locator("#platforms-heading + *")).to_contain_text("8cQH1dTjG3r7XkA")
+    phone("LMS platforms with one registered")
     sign_out(page)
 
 

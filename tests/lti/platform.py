@@ -257,7 +257,7 @@ class TestPlatform:
         form = (f'<form method="post" action="{html.escape(args["redirect_uri"])}">'
                 f'<input type="hidden" name="id_token" value="{html.escape(token)}">'
                 f'<input type="hidden" name="state" value="{html.escape(args["state"])}">'
-                "</form>")
+                "<button type=\"submit\">Continue to the tool</button></form>")
         return Response(form, mimetype="text/html")
 
     def _deep_link_return(self, request: Request) -> Response:
