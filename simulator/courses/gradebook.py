@@ -52,6 +52,15 @@ class _Facts:
     turns: dict[str, list[EffectiveTurn]]  # attempt id -> live scored turns, reviews applied
 
 
+def best_overall_for(*, session: Session, cohort_id: int, trainee: User,
+                     assignment: Assignment, rubric: Rubric,
+                     now: datetime | None = None) -> float | None:
+    """One trainee's best_overall on one assignment, by the same steps as their gradebook row
+    (the grade an LMS line item is sent: simulator.lti.grades)."""
+    facts = _gather(session, rubric, cohort_id, [trainee.id], [assignment.id], now or utcnow())
+    return _row(trainee, assignment, facts).best_overall
+
+
 def gradebook_rows(*, session: Session, cohort_id: int, rubric: Rubric,
                    now: datetime | None = None) -> list[GradebookRow]:
     """Rows for every trainee of the cohort × its assignments (to all, or to them within it).

@@ -65,11 +65,10 @@ def assignment_grade(*, session: Session, trainee_id: int, assignment: Assignmen
     trainee = session.get(User, trainee_id)
     if cohort_id is None or trainee is None:
         return None
-    # The gradebook's own steps for one trainee and one assignment: the same attempts (seen
-    # through the cohort), the same reviews applied, the same best-attempt rule.
-    facts = gradebook._gather(session, rubric, cohort_id, [trainee_id], [assignment.id],
-                              utcnow())
-    return gradebook._row(trainee, assignment, facts).best_overall
+    # The gradebook's own steps: the same attempts (seen through the cohort), the same
+    # reviews applied, the same best-attempt rule.
+    return gradebook.best_overall_for(session=session, cohort_id=cohort_id, trainee=trainee,
+                                      assignment=assignment, rubric=rubric)
 
 
 def on_practice_event(session: Session, event: PracticeEvent) -> None:

@@ -25,7 +25,7 @@ ADMINS_ONLY = (
     "administrator.")
 
 
-def _trainee_member_or_404(cohort_id: int, user_id: int) -> User:
+def trainee_member_or_404(cohort_id: int, user_id: int) -> User:
     """A trainee of this cohort, or 404 (the same answer as for anyone else's account)."""
     found = get_session().exec(select(User).join(
         CohortMember, CohortMember.user_id == User.id).where(
@@ -42,7 +42,7 @@ def _trainee_member_or_404(cohort_id: int, user_id: int) -> User:
 def reset_link(cohort_id: int, user_id: int):
     """Issue a fresh link (older ones stop working) and show it once, on the cohort page."""
     cohort = cohort_or_404(cohort_id)
-    person = _trainee_member_or_404(cohort.id, user_id)
+    person = trainee_member_or_404(cohort.id, user_id)
     action = url_for("supervisor.reset_link", cohort_id=cohort.id, user_id=person.id)
     back = (url_for("supervisor.cohort", cohort_id=cohort.id), cohort.name)
     if not needs_first_link(person) and current_user.role != "admin":

@@ -26,7 +26,7 @@ from simulator.supervisor import bp
 from simulator.supervisor.access import cohort_or_404
 from simulator.supervisor.cohort_views import cohort_page
 from simulator.supervisor.home import SUPERVISORS
-from simulator.supervisor.link_views import _trainee_member_or_404
+from simulator.supervisor.link_views import trainee_member_or_404
 from simulator.web import wants_fragment
 
 QUEUED = {
@@ -95,7 +95,7 @@ def _link_or_404(cohort: Cohort, link_id: int, user_id: int) -> LtiLink:
 def retry_lms_grade(cohort_id: int, link_id: int, user_id: int):
     """Queue the trainee's grade for this placement again, due now, and wake the sender."""
     cohort = cohort_or_404(cohort_id)
-    person = _trainee_member_or_404(cohort.id, user_id)
+    person = trainee_member_or_404(cohort.id, user_id)
     link = _link_or_404(cohort, link_id, person.id)
     if not ButtonForm().validate_on_submit():
         abort(400)  # only a post without a valid CSRF token gets here, and CSRFProtect stops it
