@@ -178,18 +178,18 @@ def _launched(played: _Played, base: str) -> dict:
 
 def _review_key(moment: datetime | None) -> str:
     """Part of a statement id: a reviewed score is a new statement, not a changed copy."""
-    return f"/reviewed/{_timestamp(moment)}" if moment else ""
+    return f"/reviewed/{xapi_timestamp(moment)}" if moment else ""
 
 
 def _responded(played: _Played, turn: EffectiveTurn, base: str) -> dict:
-    extensions = {_iri(base, "response-kind"): turn.scores.get("kind", "")}
+    extensions = {extension_iri(base, "response-kind"): turn.scores.get("kind", "")}
     if turn.reviewed:
-        extensions[_iri(base, "reviewed-by-supervisor")] = True
-    result = {"score": _score(turn.overall), "extensions": extensions}
+        extensions[extension_iri(base, "reviewed-by-supervisor")] = True
+    result = {"score": xapi_score(turn.overall), "extensions": extensions}
     key = f"responded/{turn.id}{_review_key(played.reviewed_at.get(turn.id))}"
     return _statement(played, base, "responded", key, turn.created_at,
                       node_id=turn.node_id, result=result,
-                      extra={_iri(base, "turn-index"): turn.index})
+                      extra={extension_iri(base, "turn-index"): turn.index})
 
 
 def _completed(played: _Played, base: str) -> dict:
@@ -197,15 +197,15 @@ def _completed(played: _Played, base: str) -> dict:
     result: dict[str, Any] = {
         "completion": True,
         "success": attempt.outcome == "repaired",
-        "duration": _duration(attempt.finished_at - attempt.started_at),
-        "extensions": {_iri(base, "outcome"): attempt.outcome or ""},
+        "duration": xapi_duration(attempt.finished_at - attempt.started_at),
+        "extensions": {extension_iri(base, "outcome"): attempt.outcome or ""},
     }
     score = attempt_score(played.turns)
     if score is not None:
-        result["score"] = _score(score)
+        result["score"] = xapi_score(score)
     # The finish time is in the key: a practice attempt rewound and finished again is a
     # second completion, not a changed copy of the first (an LRS rejects changed copies).
-    key = f"completed/{_timestamp(attempt.finished_at)}{_review_key(played.last_review)}"
+    key = f"completed/{xapi_timestamp(attempt.finished_at)}{_review_key(played.last_review)}"
     return _statement(played, base, "completed", key, attempt.finished_at,
                       node_id=attempt.current_node, result=result)
 
@@ -215,7 +215,7 @@ def _statement(played: _Played, base: str, verb: str, key: str, moment: datetime
     attempt, trainee, scenario = played.attempt, played.trainee, played.scenario
     activity_id = f"{base}/scenarios/{attempt.scenario_id}"
     statement = {
-        "id": _uuid(base, f"attempt/{attempt.id}/{key}"),
+        "id": statement_uuid(base, f"attempt/{attempt.id}/{key}"),
         "version": XAPI_VERSION,
         "actor": {"objectType": "Agent", "name": trainee.name,
                   "account": {"homePage": base, "name": str(trainee.id)}},
@@ -224,14 +224,14 @@ def _statement(played: _Played, base: str, verb: str, key: str, moment: datetime
             "name": {LANGUAGE: scenario.title}, "description": {LANGUAGE: scenario.summary},
             "type": SIMULATION}},
         "context": {
-            "registration": _uuid(base, f"attempt/{attempt.id}"),
+            "registration": statement_uuid(base, f"attempt/{attempt.id}"),
             "platform": PLATFORM,
             "language": LANGUAGE,
             "contextActivities": {"parent": [{"objectType": "Activity", "id": activity_id}]},
             "extensions": {**_context_extensions(base, scenario, attempt.mode, node_id),
                            **(extra or {})},
         },
-        "timestamp": _timestamp(moment),
+        "timestamp": xapi_timestamp(moment),
     }
     if result is not None:
         statement["result"] = result
@@ -239,30 +239,30 @@ def _statement(played: _Played, base: str, verb: str, key: str, moment: datetime
 
 
 def _context_extensions(base: str, scenario: ScenarioFacts, mode: str, node_id: str) -> dict:
-    return {_iri(base, "rupture-markers"): list(scenario.markers),
-            _iri(base, "rupture-family"): scenario.rupture,
-            _iri(base, "mode"): mode,
-            _iri(base, "node-id"): node_id}
+    return {extension_iri(base, "rupture-markers"): list(scenario.markers),
+            extension_iri(base, "rupture-family"): scenario.rupture,
+            extension_iri(base, "mode"): mode,
+            extension_iri(base, "node-id"): node_id}
 
 
-def _score(scaled: float) -> dict:
+def xapi_score(scaled: float) -> dict:
     scaled = round(min(1.0, max(0.0, scaled)), 4)
     return {"scaled": scaled, "raw": round(scaled * RAW_MAX, 2), "min": 0, "max": RAW_MAX}
 
 
-def _iri(base: str, name: str) -> str:
+def extension_iri(base: str, name: str) -> str:
     return f"{base}/xapi/extensions/{name}"
 
 
-def _uuid(base: str, event: str) -> str:
+def statement_uuid(base: str, event: str) -> str:
     # Namespaced by site, so two deployments exporting to one LRS never collide.
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/xapi")
     return str(uuid.uuid5(namespace, event))
 
 
-def _timestamp(moment: datetime) -> str:
+def xapi_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _duration(elapsed: timedelta) -> str:
+def xapi_duration(elapsed: timedelta) -> str:
     return f"PT{max(0.0, elapsed.total_seconds()):.2f}S"

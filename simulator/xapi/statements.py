@@ -23,11 +23,11 @@ from simulator.courses.xapi import (
     PLATFORM,
     SIMULATION,
     XAPI_VERSION,
-    _duration,
-    _iri,
-    _score,
-    _timestamp,
-    _uuid,
+    extension_iri,
+    statement_uuid,
+    xapi_duration,
+    xapi_score,
+    xapi_timestamp,
 )
 from simulator.models import Attempt, Review, Turn, User
 from simulator.practice.feedback import Point, TurnFeedback
@@ -58,12 +58,12 @@ class Played:
 
 def registration(site: Site, attempt_id: str) -> str:
     """The attempt's registration, the same as the export's."""
-    return _uuid(site.base, f"attempt/{attempt_id}")
+    return statement_uuid(site.base, f"attempt/{attempt_id}")
 
 
 def statement_id(site: Site, attempt_id: str, key: str) -> str:
     """The id of the statement about event `key` of an attempt (stable across rebuilds)."""
-    return _uuid(site.base, f"attempt/{attempt_id}/delivered/{key}")
+    return statement_uuid(site.base, f"attempt/{attempt_id}/delivered/{key}")
 
 
 def responded_id(site: Site, attempt_id: str, turn_id: int) -> str:
@@ -83,24 +83,24 @@ def responded(site: Site, played: Played, turn: Turn, feedback: TurnFeedback | N
     """One stored answer: its score, levels, flags, the choice, the feedback shown, the words."""
     scores = turn.scores or {}
     extensions: dict[str, Any] = {
-        _iri(site.base, "response-kind"): scores.get("kind", ""),
-        _iri(site.base, "criteria"): _levels(scores.get("criteria", {})),
-        _iri(site.base, "flags"): _levels(scores.get("flags", {})),
+        extension_iri(site.base, "response-kind"): scores.get("kind", ""),
+        extension_iri(site.base, "criteria"): _levels(scores.get("criteria", {})),
+        extension_iri(site.base, "flags"): _levels(scores.get("flags", {})),
     }
     if scores.get("shown_order"):
-        extensions[_iri(site.base, "choice")] = {
+        extensions[extension_iri(site.base, "choice")] = {
             "authored_index": turn.choice_index, "shown_position": scores.get("shown_position"),
             "shown_order": scores["shown_order"]}
     if feedback is not None:
-        extensions[_iri(site.base, "feedback")] = feedback_lines(feedback, site.with_text)
-    result: dict[str, Any] = {"score": _score(turn.overall), "extensions": extensions}
+        extensions[extension_iri(site.base, "feedback")] = feedback_lines(feedback, site.with_text)
+    result: dict[str, Any] = {"score": xapi_score(turn.overall), "extensions": extensions}
     words = _words(site, played.scenario, turn)
     if words is not None:
         result["response"] = words
     return _statement(site, played, f"responded/{turn.id}", _adl("responded"),
                       _moment(site, played.scenario, turn.node_id), turn.created_at,
                       node_id=turn.node_id, result=result,
-                      extra={_iri(site.base, "turn-index"): turn.index})
+                      extra={extension_iri(site.base, "turn-index"): turn.index})
 
 
 def noticed(site: Site, played: Played, turn: Turn) -> dict | None:
@@ -112,12 +112,12 @@ def noticed(site: Site, played: Played, turn: Turn) -> dict | None:
     marker_correct = bool(notice.get("marker_correct"))
     result = {
         "success": family_correct and marker_correct,
-        "score": _score(float(notice.get("score") or 0.0)),
+        "score": xapi_score(float(notice.get("score") or 0.0)),
         "extensions": {  # picked from the scenario vocabulary, not the trainee's own words
-            _iri(site.base, "named-family"): notice.get("family") or "",
-            _iri(site.base, "named-markers"): list(notice.get("markers") or []),
-            _iri(site.base, "family-correct"): family_correct,
-            _iri(site.base, "marker-correct"): marker_correct,
+            extension_iri(site.base, "named-family"): notice.get("family") or "",
+            extension_iri(site.base, "named-markers"): list(notice.get("markers") or []),
+            extension_iri(site.base, "family-correct"): family_correct,
+            extension_iri(site.base, "marker-correct"): marker_correct,
         },
     }
     return _statement(site, played, f"noticed/{turn.id}", _own(site, "noticed"),
@@ -142,12 +142,12 @@ def completed(site: Site, played: Played, score: float | None, *,
     finished = attempt.finished_at or attempt.started_at
     result: dict[str, Any] = {
         "completion": True, "success": attempt.outcome == "repaired",
-        "duration": _duration(finished - attempt.started_at),
-        "extensions": {_iri(site.base, "outcome"): attempt.outcome or ""},
+        "duration": xapi_duration(finished - attempt.started_at),
+        "extensions": {extension_iri(site.base, "outcome"): attempt.outcome or ""},
     }
     if score is not None:
-        result["score"] = _score(score)
-    key = f"completed/{_timestamp(finished)}" + (f"/review/{review_id}" if review_id else "")
+        result["score"] = xapi_score(score)
+    key = f"completed/{xapi_timestamp(finished)}" + (f"/review/{review_id}" if review_id else "")
     return _statement(site, played, key, _adl("completed"),
                       _scenario_activity(site, played.scenario), finished,
                       node_id=attempt.current_node, result=result, about_scenario=True)
@@ -161,10 +161,10 @@ def scored(site: Site, played: Played, turn: Turn, review: Review, supervisor: U
     scaled = (review.new_level - low) / (high - low) if high > low else 1.0
     result = {
         "score": {"scaled": round(scaled, 4), "raw": review.new_level, "min": low, "max": high},
-        "extensions": {_iri(site.base, "criterion"): review.criterion,
-                       _iri(site.base, "old-level"): review.old_level,
-                       _iri(site.base, "new-level"): review.new_level,
-                       _iri(site.base, "blind"): bool(review.blind)},
+        "extensions": {extension_iri(site.base, "criterion"): review.criterion,
+                       extension_iri(site.base, "old-level"): review.old_level,
+                       extension_iri(site.base, "new-level"): review.new_level,
+                       extension_iri(site.base, "blind"): bool(review.blind)},
     }
     return _statement(site, played, f"scored/{review.id}", _adl("scored"),
                       _moment(site, played.scenario, turn.node_id), review.created_at,
@@ -247,11 +247,11 @@ def _statement(site: Site, played: Played, key: str, verb: dict, obj: dict, mome
                actor: User | None = None, ref: str | None = None,
                about_scenario: bool = False) -> dict:
     attempt, scenario = played.attempt, played.scenario
-    extensions = {_iri(site.base, "mode"): attempt.mode, _iri(site.base, "node-id"): node_id,
-                  **(extra or {})}
+    extensions = {extension_iri(site.base, "mode"): attempt.mode,
+                  extension_iri(site.base, "node-id"): node_id, **(extra or {})}
     if about_scenario:
-        extensions[_iri(site.base, "rupture-markers")] = list(scenario.markers)
-        extensions[_iri(site.base, "rupture-family")] = scenario.rupture
+        extensions[extension_iri(site.base, "rupture-markers")] = list(scenario.markers)
+        extensions[extension_iri(site.base, "rupture-family")] = scenario.rupture
     activities: dict[str, list] = {"parent": [_scenario_activity(site, scenario)]}
     if played.cohorts:
         activities["grouping"] = [
@@ -265,7 +265,7 @@ def _statement(site: Site, played: Played, key: str, verb: dict, obj: dict, mome
     statement = {
         "id": statement_id(site, attempt.id, key), "version": XAPI_VERSION,
         "actor": _agent(site, actor or played.trainee), "verb": verb, "object": obj,
-        "context": context, "timestamp": _timestamp(moment),
+        "context": context, "timestamp": xapi_timestamp(moment),
     }
     if result is not None:
         statement["result"] = result

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from simulator.courses.xapi import _uuid
+from simulator.courses.xapi import statement_uuid
 from simulator.models import Attempt, Review, Turn, User
 from simulator.practice.answers import Answer, score_answer, score_notice_answer
 from simulator.practice.choice_order import shown_record
@@ -72,12 +72,13 @@ def test_ids_are_stable_distinct_and_one_registration_is_the_exports():
     built = _every_kind(site)
     assert [s["id"] for s in built] == [s["id"] for s in _every_kind(site)]
     assert len({s["id"] for s in built}) == len(built)
-    assert {s["context"]["registration"] for s in built} == {_uuid(BASE, "attempt/attempt-one")}
+    registration = statement_uuid(BASE, "attempt/attempt-one")
+    assert {s["context"]["registration"] for s in built} == {registration}
     elsewhere = _every_kind(Site("https://other.example.org"))
     assert not {s["id"] for s in built} & {s["id"] for s in elsewhere}
     other_attempt = _every_kind(site, _played("attempt-two"))
     assert {s["context"]["registration"] for s in other_attempt} == {
-        _uuid(BASE, "attempt/attempt-two")}
+        statement_uuid(BASE, "attempt/attempt-two")}
 
 
 def test_statements_name_the_account_cohort_scenario_and_moment_never_the_email():
