@@ -8,7 +8,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from simulator import db, headers, library, logs, lti, xapi
+from simulator import db, delivery, headers, library, logs, lti, xapi
 from simulator.config import load_config
 from simulator.extensions import csrf, htmx, login_manager
 from simulator.lti import grades as lti_grades
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     lti.init_app(app)  # LMS launches (LTI 1.3): /lti endpoints, frame-friendly cookies
     xapi.init_app(app)  # statements to a learning record store, if SIMULATOR_LRS_URL is set
     lti_grades.init_app(app)  # grades back to LMS line items (LTI AGS), for linked assignments
+    delivery.init_app(app)  # after every sender is registered: the first request wakes them
     headers.init_app(app)
     _trust_proxy(app)
     app.add_template_filter(highlight)

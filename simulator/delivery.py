@@ -43,6 +43,22 @@ def next_try_after(tries: int, now: datetime) -> datetime:
     return now + min(wait, LONGEST_WAIT)
 
 
+def init_app(app: Flask) -> None:
+    """In background mode, the first request after start-up wakes every sender, so what an
+    earlier run left queued (or waiting for a retry) goes without waiting for new practice."""
+    if app.config.get("DELIVERY_MODE", "background") != "background":
+        return
+    started: list[bool] = []
+
+    @app.before_request
+    def _wake_every_sender_once() -> None:
+        if started:
+            return
+        started.append(True)
+        for name in sorted(app.extensions.get(SENDERS, {})):
+            _worker(app).wake(name)
+
+
 def register_sender(app: Flask, name: str, sender: Sender) -> None:
     """Make `sender` runnable by name for this app (called by the app factory)."""
     app.extensions.setdefault(SENDERS, {})[name] = sender

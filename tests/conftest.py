@@ -49,6 +49,10 @@ def app_config(database_url: str, tmp_path: Path) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_ENABLED": True,
+        # Queued grades and statements are sent in the request, after its commit, so a test
+        # knows what was sent when the response arrives, and no test leaves a sender thread
+        # polling its database (tests of the background mode set it themselves).
+        "DELIVERY_MODE": "inline",
     }
 
 

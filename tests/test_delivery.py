@@ -182,3 +182,36 @@ def test_play_emits_launched_responded_rewound_completed_and_reviewed(app_config
     assert kinds[-3] == "responded"
     assert kinds.count("completed") == 1
     get_engine(app).dispose()
+
+
+def test_the_first_request_wakes_every_sender_once_in_background_mode(app_config):
+    """What an earlier run left queued goes at start-up, not at the next practice event."""
+    app = _app(app_config, DELIVERY_MODE="background", DELIVERY_POLL_SECONDS=60)
+    woken: list[str] = []
+    both = threading.Event()
+
+    def sender_named(name: str):
+        def sender(_app: Flask) -> int:
+            woken.append(name)
+            if len(woken) >= 2:
+                both.set()
+            return 0
+        return sender
+
+    delivery.register_sender(app, "grades", sender_named("grades"))
+    delivery.register_sender(app, "statements", sender_named("statements"))
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert both.wait(10), f"only {woken} ran after the first request"
+    client.get("/healthz")
+    assert sorted(woken) == ["grades", "statements"]  # once each, not once per request
+    get_engine(app).dispose()
+
+
+def test_inline_and_off_modes_wake_nothing_on_the_first_request(app_config):
+    for mode in ("inline", "off"):
+        app = _app(app_config, DELIVERY_MODE=mode)
+        calls = _recorder(app)
+        assert app.test_client().get("/healthz").status_code == 200
+        assert calls == [], mode
+        get_engine(app).dispose()

@@ -14,12 +14,11 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from simulator.config import ConfigError
-from simulator.delivery import register_sender, wake
+from simulator.delivery import register_sender
 from simulator.practice.events import add_listener
 
 SENDER = "xapi"
 EXAMPLES = {"LRS_URL": "https://lrs.example.org/xAPI", "BASE_URL": "https://sim.example.ac.uk"}
-_STARTED = "simulator.xapi.started"  # app.extensions key: the first request woke the sender
 
 
 def init_app(app: Flask) -> None:
@@ -33,8 +32,6 @@ def init_app(app: Flask) -> None:
 
     add_listener(app.extensions, listener(app))
     register_sender(app, SENDER, send_queued)
-    if app.config.get("DELIVERY_MODE", "background") == "background":
-        app.before_request(_wake_once)
 
 
 def _check_url(name: str, value: object) -> None:
@@ -46,13 +43,3 @@ def _check_url(name: str, value: object) -> None:
         raise ConfigError(f"SIMULATOR_{name} is not an absolute http(s) URL; it should look "
                           f"like {EXAMPLES[name]}.")
 
-
-def _wake_once() -> None:
-    """On the first request after start-up, send what an earlier run left queued (the
-    background sender otherwise first wakes at the next practice event)."""
-    from flask import current_app
-
-    app = current_app._get_current_object()
-    if not app.extensions.get(_STARTED):
-        app.extensions[_STARTED] = True
-        wake(app, SENDER)
