@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from simulator.audit import record
+from simulator.branch_maps import map_for
 from simulator.courses.agreement import agreement_by_criterion
 from simulator.courses.reviews import ReviewError, add_override, history_for, review_queue
 from simulator.db import get_session
@@ -95,7 +96,7 @@ def _review_context(attempt_id: str, posted: tuple[int, OverrideForm] | None = N
     history = history_for(session=session, turn_ids=[t.id for t in turns])
     return dict(attempt=attempt, scenario=scenario, trainee=session.get(User, attempt.trainee_id),
                 exchanges=reviewed_exchanges(scenario, turns, history),
-                history=history,
+                history=history, branch_map=map_for(scenario),
                 review_error=None, override_forms=dict([posted]) if posted else {},
                 blank_overrides=starting_override_forms(scenario.rubric, turns, history))
 

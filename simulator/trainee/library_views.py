@@ -6,6 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from simulator.audit import record
+from simulator.branch_maps import staff_map
 from simulator.db import get_session
 from simulator.engine import turn_range
 from simulator.library import get_library
@@ -66,7 +67,8 @@ def _scenario_page(found, status: int = 200, *, form: StartForm | None = None,
     assigned = [a for a in assignments_for(session=get_session(), trainee_id=current_user.id)
                 if a.assignment.scenario_id == found.id and a.attempts_left > 0]
     return render_template("trainee/scenario.html", scenario=found, turns=turn_range(found),
-                           assigned=assigned, form=form or StartForm(), error=error), status
+                           assigned=assigned, form=form or StartForm(), error=error,
+                           branch_map=staff_map(found)), status
 
 
 def _start(session, found, form: StartForm):
