@@ -13,7 +13,7 @@ _CHECKOUT = PACKAGE_DIR.parent
 
 
 def resource_dir(name: str) -> Path:
-    """The folder `name` (templates, static, scenarios) shipped with this installation."""
+    """The folder `name` (templates, static, scenarios, docs) shipped with this installation."""
     bundled = _BUNDLED / name
     return bundled if bundled.is_dir() else _CHECKOUT / name
 

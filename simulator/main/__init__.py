@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from simulator.main import errors, routes  # noqa: E402, F401  (registers the views)
+from simulator.main import errors, help_views, routes  # noqa: E402, F401  (registers the views)
