@@ -1,7 +1,8 @@
-"""The scenario library the app serves: the shipped files plus scenarios uploaded on the web.
+"""The scenario library the app serves: the shipped files plus scenarios published on the web.
 
-Files are loaded once per process from SCENARIOS_DIR; uploads live in the database, so every
-app server sees the same library.
+Files are loaded once per process from SCENARIOS_DIR; authored scenarios live in the database,
+so every app server sees the same library. Which published scenarios a user sees depends on
+their cohorts (simulator.authoring.store).
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlmodel import col, select
+from flask_login import current_user
 
+from simulator.authoring.drafts import scenario_of
+from simulator.authoring.store import published_for, published_to_cohort
 from simulator.db import get_session
-from simulator.models import Attempt, ScenarioSnapshot
+from simulator.models import Attempt
 from simulator.practice.snapshots import scenario_for
-from simulator.scenarios.library import Library, load_library, load_scenario_text
+from simulator.scenarios.library import Library, load_library
 from simulator.scenarios.model import Scenario
 
 log = logging.getLogger(__name__)
 # Apps built in one process (tests, CLI) share a load while no file has changed.
 _loaded: dict[tuple, Library] = {}
-# Uploaded versions parsed so far, by content hash (a version never changes).
-_uploads: dict[str, Scenario | None] = {}
+# Published versions parsed so far, by content hash (a version never changes).
+_published: dict[str, Scenario | None] = {}
 
 
 def _fingerprint(directory: str) -> tuple:
@@ -59,46 +62,43 @@ def shipped_library(app: Flask | None = None) -> Library:
 def pinned_scenario(attempt: Attempt) -> Scenario:
     """The scenario exactly as the attempt was played (raises SnapshotUnreadable).
 
-    Attempts are pinned by content hash, so the uploads list is never needed: a shipped file
-    with that hash, or else the stored snapshot (uploads included), is that version.
+    Attempts are pinned by content hash, so what is published now does not matter: a shipped
+    file with that hash, or else the stored snapshot, is that version.
     """
     return scenario_for(session=get_session(), attempt=attempt, library=shipped_library())
 
 
 def get_library() -> Library:
-    """The library for this request: shipped scenarios plus the newest version of each upload."""
+    """The library for this request's user: shipped scenarios plus the published versions of
+    authored scenarios they may see (simulator.authoring.store.published_for)."""
     if "library" not in g:
-        g.library = _with_uploads(shipped_library())
+        # Outside a request (the command line) nobody is signed in: only what is published
+        # to everyone is added.
+        signed_in = getattr(current_user, "is_authenticated", False)
+        rows = published_for(get_session(), user_id=current_user.id if signed_in else None,
+                             is_admin=signed_in and current_user.role == "admin")
+        g.library = with_published(shipped_library(), rows)
     return g.library
 
 
-# Built once: most pages run it.
-_UPLOADS = (select(ScenarioSnapshot.scenario_id, ScenarioSnapshot.content_hash)
-            .where(ScenarioSnapshot.origin == "upload")
-            .order_by(col(ScenarioSnapshot.created_at), col(ScenarioSnapshot.content_hash)))
+def library_for_cohort(cohort_id: int) -> Library:
+    """What a cohort's trainees are offered: shipped plus what is published to them."""
+    return with_published(shipped_library(), published_to_cohort(get_session(), cohort_id))
 
 
-def _with_uploads(shipped: Library) -> Library:
-    rows = get_session().exec(_UPLOADS).all()
-    newest = {scenario_id: content_hash for scenario_id, content_hash in rows}
-    if not newest:
+def with_published(shipped: Library, rows: list[tuple[str, str, str]]) -> Library:
+    """The shipped library plus these published versions ((id, content hash, text) rows)."""
+    if not rows:
         return shipped
     scenarios = dict(shipped.scenarios)
-    for scenario_id, content_hash in newest.items():
-        uploaded = _parsed_upload(content_hash, shipped)
-        if uploaded is not None and scenario_id not in shipped.scenarios:
-            scenarios[scenario_id] = uploaded
+    for scenario_id, content_hash, text in rows:
+        if scenario_id in shipped.scenarios:
+            continue
+        if content_hash not in _published:
+            scenario = scenario_of(text, rubrics=shipped.rubrics)
+            if scenario is None:
+                log.warning("published scenario %s no longer loads", scenario_id)
+            _published[content_hash] = scenario
+        if _published[content_hash] is not None:
+            scenarios[scenario_id] = _published[content_hash]
     return replace(shipped, scenarios=scenarios)
-
-
-def _parsed_upload(content_hash: str, shipped: Library) -> Scenario | None:
-    if content_hash not in _uploads:
-        snapshot = get_session().get(ScenarioSnapshot, content_hash)
-        scenario, problems = load_scenario_text(
-            snapshot.source_text, name=f"{snapshot.scenario_id}.yaml", rubrics=shipped.rubrics,
-            stored=True)
-        if scenario is None:
-            log.warning("uploaded scenario %s no longer loads: %s", snapshot.scenario_id,
-                        problems[0] if problems else "unknown problem")
-        _uploads[content_hash] = scenario
-    return _uploads[content_hash]

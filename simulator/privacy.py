@@ -21,12 +21,14 @@ from simulator.models import (
     Attempt,
     AttemptShare,
     AuditEvent,
+    AuthoredScenario,
     Cohort,
     CohortInvitation,
     CohortMember,
     Review,
     RosterImport,
     ScenarioSnapshot,
+    ScenarioVersion,
     SetPasswordToken,
     Turn,
     User,
@@ -75,7 +77,19 @@ def export_user_data(*, session: Session, user: User) -> dict[str, Any]:
         "reviews_written": _reviews_written(session, user),
         "activity": _activity(session, user),
         "xapi_statements": _xapi_statements(session, user),
+        "scenario_versions_written": _versions_written(session, user),
     }
+
+
+def _versions_written(session: Session, user: User) -> list[dict]:
+    """Scenario versions this person saved in the editor or uploaded, with their text."""
+    rows = session.exec(select(AuthoredScenario.scenario_id, ScenarioVersion)
+                        .join(ScenarioVersion, ScenarioVersion.authored_id == AuthoredScenario.id)
+                        .where(ScenarioVersion.author_id == user.id)
+                        .order_by(col(ScenarioVersion.created_at))).all()
+    return [{"scenario": scenario_id, "version": v.number, "saved_at": _when(v.created_at),
+             "message": v.message, "valid": v.valid, "text": v.source_text}
+            for scenario_id, v in rows]
 
 
 def _turns_by_attempt(session: Session, attempt_ids: list[str]) -> dict[str, list[Turn]]:
@@ -226,6 +240,8 @@ def _forget_user(session: Session, user_id: int) -> None:
     """Detach everything that outlives the account, without relying on database cascades."""
     for model, column in ((Review, Review.reviewer_id), (Assignment, Assignment.created_by),
                           (ScenarioSnapshot, ScenarioSnapshot.uploaded_by),
+                          (AuthoredScenario, AuthoredScenario.owner_id),
+                          (ScenarioVersion, ScenarioVersion.author_id),
                           (AuditEvent, AuditEvent.actor_id),
                           (CohortInvitation, CohortInvitation.invited_by),
                           (RosterImport, RosterImport.imported_by)):

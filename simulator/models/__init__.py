@@ -1,5 +1,6 @@
 """The data model. Importing this package registers every table on SQLModel.metadata."""
 
+from simulator.models.authoring import AuthoredScenario, ScenarioAudience, ScenarioVersion
 from simulator.models.lti import (
     LtiContext,
     LtiGradeSync,
@@ -37,6 +38,7 @@ __all__ = [
     "ROLES",
     "Assignment",
     "Attempt",
+    "AuthoredScenario",
     "AttemptShare",
     "AuditEvent",
     "Cohort",
@@ -50,7 +52,9 @@ __all__ = [
     "LtiPlatform",
     "Review",
     "RosterImport",
+    "ScenarioAudience",
     "ScenarioSnapshot",
+    "ScenarioVersion",
     "SetPasswordToken",
     "Turn",
     "User",

@@ -86,8 +86,11 @@ def check_rubric_bytes(data: bytes, *, name: str) -> Checked:
 
 def check_scenario_bytes(data: bytes, *, name: str, rubrics: Mapping[str, Rubric],
                          broken_rubrics: Mapping[str, str] | None = None,
-                         stored: bool = False) -> Checked:
+                         stored: bool = False, match_file_name: bool = True) -> Checked:
     """Validate a scenario file's bytes against known rubrics; `result` is the Scenario if valid.
+
+    `match_file_name`: the id must equal the file name's stem (files in a library folder);
+    text written or uploaded on the web has no file name of its own, so its id is what counts.
 
     `stored`: a version already saved (an attempt or upload refers to it). An indicator pattern
     that today's rules refuse is then a warning, and the pattern gives no evidence, so the
@@ -105,7 +108,8 @@ def check_scenario_bytes(data: bytes, *, name: str, rubrics: Mapping[str, Rubric
                   node_ids=tuple(nodes) if isinstance(nodes, dict) else (),
                   rubric_ids=(*rubric.criterion_ids, *rubric.flag_ids)
                   if isinstance(rubric, Rubric) else None,
-                  extra={"stem": PurePath(name).stem, "stored": stored,
+                  extra={"stem": PurePath(name).stem if match_file_name else None,
+                         "stored": stored,
                          "kind": raw.get("kind", "scenario"),
                          "criteria": rubric.criterion_ids if isinstance(rubric, Rubric) else None,
                          "rubric_problem": rubric if isinstance(rubric, str) else None})

@@ -14,9 +14,10 @@ from simulator.courses.invitations import InvitationLink, invite, is_member, pen
 from simulator.courses.roster import IssuedLink
 from simulator.courses.tokens import issue_token
 from simulator.db import get_session
-from simulator.library import get_library
+from simulator.library import get_library, library_for_cohort
 from simulator.models import Assignment
 from simulator.roles import role_required
+from simulator.scenarios.library import Library
 from simulator.supervisor import bp
 from simulator.supervisor.access import cohort_or_404
 from simulator.supervisor.forms import AssignForm, PersonForm, RosterUploadForm
@@ -28,11 +29,12 @@ ADMINS_ONLY = ("Only an administrator can add a supervisor. Add this person as a
                "ask an administrator.")
 
 
-def _assign_form(people: list[Member], *, bound: bool = True) -> AssignForm:
-    """The assignment form, its choices the library's scenarios and the cohort's trainees."""
+def _assign_form(people: list[Member], offered: Library, *, bound: bool = True) -> AssignForm:
+    """The assignment form, its choices what the cohort is offered (shipped scenarios and
+    those published to it: library_for_cohort) and the cohort's trainees."""
     form = AssignForm() if bound else AssignForm(formdata=None)
     form.scenario.choices = [SelectChoice(s.id, s.title) for s in sorted(
-        get_library().scenarios.values(), key=lambda s: s.title)]
+        offered.scenarios.values(), key=lambda s: s.title)]
     form.trainee.choices = [SelectChoice(m.user.id, m.user.name) for m in people
                             if m.role == "trainee"]
     return form
@@ -47,12 +49,14 @@ def cohort_page(cohort, status: int = 200, **extra):
     trend_charts = {tid: line_chart(points, [str(i + 1) for i in range(len(points))], low=0,
                                     high=1) for tid, points in view.trends.items() if points}
     people = members(session=session, cohort_id=cohort.id)
+    offered = library_for_cohort(cohort.id)
     context = dict(cohort=cohort, view=view, rubric=rubric, library=library, members=people,
+                   offered=offered,
                    invited=pending_in(session=session, cohort_id=cohort.id),
                    trend_charts=trend_charts, links=[], links_invite=False)
     context.update(extra)
     context.setdefault("person_form", PersonForm(formdata=None))
-    context.setdefault("assign_form", _assign_form(people, bound=False))
+    context.setdefault("assign_form", _assign_form(people, offered, bound=False))
     context.setdefault("roster_form", RosterUploadForm(formdata=None))
     return render_template("supervisor/cohort.html", **context), status
 
@@ -129,7 +133,8 @@ def assign(cohort_id: int):
     """Assign scenarios to the whole cohort or to chosen trainees."""
     found = cohort_or_404(cohort_id)
     session = get_session()
-    form = _assign_form(members(session=session, cohort_id=found.id))
+    form = _assign_form(members(session=session, cohort_id=found.id),
+                        library_for_cohort(found.id))
     if not form.validate_on_submit():
         return cohort_page(found, 422, assign_form=form)
     targets = ([{"trainee_id": t, "within_cohort_id": found.id} for t in form.trainee.data]

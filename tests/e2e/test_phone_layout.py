@@ -139,8 +139,15 @@ def upload_and_assign(page: Page, phone: Phone) -> str:
     page.set_input_files("#scenario-file", files=[{
         "name": f"{UPLOADED}.yaml", "mimeType": "application/yaml", "buffer": uploaded_scenario()}])
     page.click("button:has-text('Check and upload')")
-    expect(page.locator("#messages")).to_contain_text("is in the library")
-    phone("scenario upload")
+    expect(page.locator("#messages")).to_contain_text("a draft")
+    phone("scenario editor, after the upload")
+    page.check("label:has-text('Scale cohort 001') >> xpath=preceding-sibling::input")
+    page.click("button:has-text('Publish')")
+    expect(page.locator("#messages")).to_contain_text("is published")
+    phone.go(f"/supervise/scenarios/{UPLOADED}/versions", "scenario history")
+    phone.go(f"/supervise/scenarios/{UPLOADED}/versions/1", "scenario version")
+    phone.go(f"/supervise/scenarios/{UPLOADED}/preview", "scenario preview")
+    phone.go("/supervise/scenarios", "your scenarios")
 
     page.goto("/supervise/")
     page.click("a:has-text('Scale cohort 001')")

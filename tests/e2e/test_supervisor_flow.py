@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.looking import assert_reflows, phone_width
 from tests.e2e.pages import SUPERVISOR, play_by_mouse, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +28,13 @@ ROSTER = f"email,name,role\n{NEWCOMER[0]},{NEWCOMER[1]},trainee\n".encode()
 def create_cohort(page: Page, look) -> None:
     page.goto("/supervise/")
     look(page, "supervise home")
+    page.click("a:has-text('How to write a scenario')")  # the authoring help (issue 18)
+    expect(page.locator("h1")).to_have_text("Writing a scenario")
+    look(page, "help: the authoring guide")  # a long page: checked, not photographed
+    with phone_width(page):
+        look(page, "help: the authoring guide, phone width")
+        assert_reflows(page, "help: the authoring guide")
+    page.goto("/supervise/")
     page.fill("#cohort-name", COHORT)
     page.click("button:has-text('Create cohort')")
     expect(page.locator("h1")).to_have_text(COHORT)

@@ -91,7 +91,8 @@ def rubric():
 
 @pytest.fixture
 def supervisor(app, session):
-    return browser_for(app, make_user(session, role="supervisor"))
+    """An admin: the probe is published to every trainee as soon as it is uploaded."""
+    return browser_for(app, make_user(session, role="admin"))
 
 
 @pytest.fixture
@@ -100,9 +101,15 @@ def trainee(app, session):
 
 
 def upload(browser, pattern: str):
-    return browser.post("/supervise/scenarios/upload", data={
+    """Upload the probe; if it is accepted, publish it to every trainee."""
+    response = browser.post("/supervise/scenarios/upload", data={
         "scenario": (io.BytesIO(probe_scenario(pattern)), "regex-probe.yaml"),
         "csrf_token": token_on(browser)})
+    if response.status_code == 303:
+        published = browser.post("/supervise/scenarios/regex-probe/publish", data={
+            "version": "1", "everyone": "y", "csrf_token": token_on(browser)})
+        assert published.status_code == 303, published.get_data(as_text=True)
+    return response
 
 
 def answer_probe(browser, text: str):

@@ -141,6 +141,9 @@ def planted(app, session) -> Planted:
     assert uploaded.status_code == 303, uploaded.get_data(as_text=True)
     seen += problems(supervisor.get(uploaded.headers["Location"]).get_data(as_text=True),
                      "upload (flash)", ("title",))
+    published = _post(supervisor, "/supervise/scenarios/xss-probe/publish",
+                      {"version": "1", "cohorts": str(cohort_id)})
+    assert published.status_code == 303, published.get_data(as_text=True)
     target = find_user(session=session, email="target@example.org")
     set_password(target, PASSWORD)
     session.add(target)
@@ -177,7 +180,11 @@ def test_every_page_escapes_every_field_it_shows(planted):
         (planted.supervisor, f"{review}/transcript", ("title", "client", "name", "response",
                                                       "reflection")),
         (planted.supervisor, f"/supervise/agreement?cohort={planted.cohort_id}", ("cohort",)),
-        (planted.supervisor, "/supervise/scenarios/upload", ("title",)),
+        (planted.supervisor, "/supervise/scenarios", ("title",)),
+        (planted.supervisor, "/supervise/scenarios/xss-probe/edit", ("title", "say")),
+        (planted.supervisor, "/supervise/scenarios/xss-probe/versions", ()),
+        (planted.supervisor, "/supervise/scenarios/xss-probe/versions/1", ("title", "say")),
+        (planted.supervisor, "/supervise/scenarios/xss-probe/preview", ("client", "say")),
         (planted.supervisor, "/supervise/queue", ()),
         (planted.admin, "/admin/", ("name", "email")),
     ]

@@ -16,7 +16,7 @@ from simulator.models import (
     Assignment,
     CohortMember,
     Review,
-    ScenarioSnapshot,
+    ScenarioVersion,
     Turn,
     User,
     utcnow,
@@ -190,20 +190,26 @@ def test_a_broken_upload_changes_nothing(app, course, session):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "my-scenario.yaml:" in page and "was not saved" in page
-    assert session.exec(select(ScenarioSnapshot)
-                        .where(ScenarioSnapshot.origin == "upload")).first() is None
+    assert session.exec(select(ScenarioVersion)).first() is None
 
 
-def test_a_valid_upload_joins_the_library_and_can_be_played(app, course, session):
+def test_a_valid_upload_is_a_draft_until_published_then_can_be_played(app, course, session):
     source = (resource_dir("scenarios") / "you-must-be-sick-of-me.yaml").read_text()
     text = source.replace("id: you-must-be-sick-of-me", "id: sick-of-me-local", 1)
     browser = browser_for(app, course.supervisor_a)
     response = browser.post("/supervise/scenarios/upload", data={
         "csrf_token": token_of(browser, "/supervise/scenarios/upload"),
-        "scenario": (io.BytesIO(text.encode()), "sick-of-me-local.yaml")},
+        "scenario": (io.BytesIO(text.encode()), "any-name-at-all.yaml")},
         content_type="multipart/form-data")
     assert response.status_code == 303
+    assert response.headers["Location"].endswith("/supervise/scenarios/sick-of-me-local/edit")
     trainee = browser_for(app, course.trainee_a)
+    assert 'href="/scenarios/sick-of-me-local"' not in trainee.get("/scenarios").get_data(
+        as_text=True)
+    published = browser.post("/supervise/scenarios/sick-of-me-local/publish", data={
+        "version": "1", "cohorts": [str(course.cohort_a.id)],
+        "csrf_token": token_of(browser, "/supervise/scenarios")})
+    assert published.status_code == 303
     assert 'href="/scenarios/sick-of-me-local"' in trainee.get("/scenarios").get_data(
         as_text=True)
     from simulator.library import shipped_library
@@ -221,7 +227,7 @@ def test_uploading_over_a_shipped_scenario_is_refused(app, course):
         "csrf_token": token_of(browser, "/supervise/scenarios/upload"),
         "scenario": (io.BytesIO(source + b"\n# edited\n"), "you-must-be-sick-of-me.yaml")},
         content_type="multipart/form-data")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "is a shipped scenario" in response.get_data(as_text=True)
 
 
