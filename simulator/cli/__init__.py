@@ -19,6 +19,7 @@ COMMANDS = {
     "cohorts": "simulator.cli.cohort_commands:cohorts",
     "validate": "simulator.cli.scenario_commands:validate",
     "graph": "simulator.cli.scenario_commands:graph",
+    "scenarios": "simulator.cli.scenario_commands:scenarios",
     "score": "simulator.cli.score_command:score",
     "export": "simulator.cli.export_commands:export",
     "backup": "simulator.cli.backup:backup",

@@ -1,4 +1,5 @@
-"""`simulator validate` and `simulator graph`: scenario tools that need no Flask app."""
+"""`simulator validate` and `simulator graph` (scenario files, no Flask app), and
+`simulator scenarios export` (a shipped or authored scenario's text, from the app's library)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import os
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from simulator.scenarios.graph_export import FORMATS
 from simulator.scenarios.library import YAML_SUFFIXES, check_scenario_file, yaml_files
 from simulator.scenarios.model import Scenario
+from simulator.scenarios.problems import suggest
 from simulator.scenarios.validate import validate_paths
 
 
@@ -72,3 +75,69 @@ def graph(scenario: str, output: str, directory: Path | None) -> None:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{path} has errors; fix them before drawing it")
     click.echo(FORMATS[output](checked.result), nl=False)
+
+
+@click.group(cls=AppGroup)
+def scenarios() -> None:
+    """Scenarios in the library: shipped files and those written in the app."""
+
+
+@scenarios.command("export")
+@click.argument("scenario_id", metavar="ID")
+@click.option("--version", "number", type=click.IntRange(min=1), default=None,
+              help="An authored scenario's version (default: the newest, valid or not).")
+@click.option("--output", "-o", type=click.File("wb"), default="-",
+              help="Write the YAML here instead of standard output.")
+def export(scenario_id: str, number: int | None, output) -> None:
+    """Print scenario ID's YAML exactly as saved: a shipped file, or an authored version."""
+    # Imported here, not at the top: `validate` and `graph` share this module and stay quick.
+    from simulator.library import shipped_library
+
+    shipped = shipped_library().scenarios.get(scenario_id)
+    if shipped is not None:
+        if number not in (None, 1):
+            raise click.ClickException(f"'{scenario_id}' is a shipped scenario, and shipped "
+                                       "scenarios have one version: the file")
+        output.write(Path(shipped.path).read_bytes())
+        return
+    text = _authored_text(scenario_id, number)  # before touching `output`: a refusal
+    output.write(text.encode("utf-8"))  # leaves no empty file behind (it opens lazily)
+
+
+def _authored_text(scenario_id: str, number: int | None) -> str:
+    """The text of an authored scenario's version; exits 1 saying what exists instead."""
+    from sqlmodel import select
+
+    from simulator.authoring import store
+    from simulator.cli.common import require_schema
+    from simulator.db import get_session
+    from simulator.library import shipped_library
+    from simulator.models import AuthoredScenario
+
+    require_schema()
+    session = get_session()
+    authored = store.find(session, scenario_id)
+    if authored is None:
+        known = sorted({*shipped_library().scenarios,
+                        *session.exec(select(AuthoredScenario.scenario_id)).all()})
+        raise click.ClickException(
+            f"unknown scenario '{scenario_id}'{suggest(scenario_id, known)}")
+    found = store.version(session, authored, number)
+    if found is None:
+        numbers = sorted(v.number for v in store.versions_of(session, authored))
+        if not numbers:
+            raise click.ClickException(f"'{scenario_id}' has no saved version yet")
+        raise click.ClickException(f"'{scenario_id}' has no version {number}; its versions "
+                                   f"are {_ranges(numbers)}")
+    return found.source_text
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5": a long history stays one short line."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
