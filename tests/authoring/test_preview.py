@@ -465,3 +465,16 @@ def test_an_unknown_version_is_not_found(app, author, draft):
     for version in ("99", "abc", "-1", "١", "1.0"):
         response = browser.get(f"/supervise/scenarios/{MINE}/preview?version={version}")
         assert response.status_code == 404, version
+
+
+def test_the_author_sees_what_the_client_feels_inside_and_a_trainee_does_not(app, session,
+                                                                             author, draft,
+                                                                             late):
+    inner = " ".join(late.node(late.start).inner.split())
+    page = text_of(browser_for(app, author).get(url()).get_data(as_text=True))
+    assert f"Inside: {inner}" in page
+    trainee = browser_for(app, make_user(session))
+    started = trainee.post(f"/scenarios/{LATE}/attempts", data={
+        "mode": "practice", "csrf_token": token_of(trainee, f"/scenarios/{LATE}")})
+    play = text_of(trainee.get(started.headers["Location"]).get_data(as_text=True))
+    assert inner not in play
