@@ -13,6 +13,7 @@ The rules (docs/authoring.md, "Writing in the app"):
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -31,7 +32,9 @@ from simulator.models import (
 from simulator.rubric import Rubric
 from simulator.scenarios.library import Checked
 from simulator.scenarios.problems import Problem
+from simulator.scenarios.schema import ID_HINT, ID_PATTERN
 
+MAX_ID = 100  # authored_scenario.scenario_id
 RACED = ("another save of this scenario (or of a new one with this id) happened at the same "
          "moment; your text is still here: save again")
 
@@ -133,12 +136,15 @@ def _target(session: Session, text_id: str | None, *, user_id: int, is_admin: bo
     if text_id is None:
         raise Refused("give the scenario an `id:` line (lower-case words joined by hyphens) "
                       "before its first save; the id names it in the library")
+    if len(text_id) > MAX_ID or not re.fullmatch(ID_PATTERN, text_id):
+        raise Refused(f"the id '{text_id[:MAX_ID]}' is not usable: {ID_HINT}, at most {MAX_ID} "
+                      "characters; fix the `id:` line and save again")
     if text_id in reserved:
         raise Refused(f"'{text_id}' is a shipped scenario's id; give yours its own id "
                       f"(for example '{text_id}-our-version')")
     existing = find(session, text_id)
     if existing is None:
-        existing = AuthoredScenario(scenario_id=text_id[:100], owner_id=user_id)
+        existing = AuthoredScenario(scenario_id=text_id, owner_id=user_id)
         session.add(existing)
         session.flush()
         return existing

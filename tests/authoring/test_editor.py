@@ -129,3 +129,15 @@ def test_an_empty_editor_is_refused_beside_the_field(app, course):
         "text": "", "csrf_token": token_of(browser, "/supervise/scenarios")})
     assert response.status_code == 422
     assert 'id="scenario-yaml-error"' in response.get_data(as_text=True)
+
+
+def test_a_first_save_needs_an_id_that_can_name_the_scenario(app, course, session):
+    browser = browser_for(app, course.supervisor_a)
+    token = token_of(browser, "/supervise/scenarios")
+    for bad in ('"Two words"', '"line\\nbreak"', "x" * 101, "UPPER-case"):
+        text = copy_text(app, NEW).replace(f"id: {NEW}", f"id: {bad}", 1)
+        refused = browser.post("/supervise/scenarios/new", data={"text": text,
+                                                                 "csrf_token": token})
+        assert refused.status_code == 409, bad
+        assert "is not usable: lowercase-with-hyphens" in refused.get_data(as_text=True), bad
+    assert session.exec(select(AuthoredScenario)).first() is None
