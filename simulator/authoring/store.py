@@ -97,17 +97,31 @@ def version(session: Session, authored: AuthoredScenario,
     return session.exec(query).first()
 
 
+def newest_versions(session: Session, authored: list[AuthoredScenario]
+                    ) -> dict[int, ScenarioVersion]:
+    """authored id -> its newest version, for a list of scenarios, in one query."""
+    newest = (select(ScenarioVersion.authored_id, func.max(ScenarioVersion.number).label("n"))
+              .where(col(ScenarioVersion.authored_id).in_([a.id for a in authored]))
+              .group_by(col(ScenarioVersion.authored_id)).subquery())
+    rows = session.exec(select(ScenarioVersion).join(
+        newest, (ScenarioVersion.authored_id == newest.c.authored_id)
+        & (ScenarioVersion.number == newest.c.n))).all()
+    return {v.authored_id: v for v in rows}
+
+
 def save(session: Session, *, text: str, user_id: int, is_admin: bool, message: str,
          rubrics: Mapping[str, Rubric], reserved: Collection[str],
-         authored: AuthoredScenario | None = None) -> Saved:
+         authored: AuthoredScenario | None = None, checked: Checked | None = None) -> Saved:
     """Check the text and store it as the next version (flushed, not committed).
 
     `authored` None: a new scenario, or a new version of the author's own scenario with the
     id the text declares (an upload). Refused when the id is missing, shipped, someone else's,
-    or differs from the scenario being edited.
+    or differs from the scenario being edited. `checked`: this text's check, when the caller
+    has already run it (an upload does, to refuse a file with errors before saving anything).
     """
     text = normalise(text)
-    checked = check_text(text, rubrics=rubrics)
+    if checked is None:
+        checked = check_text(text, rubrics=rubrics)
     text_id = declared_id(checked, text)
     if authored is None:
         authored = _target(session, text_id, user_id=user_id, is_admin=is_admin,

@@ -52,7 +52,7 @@ def scenarios():
     """The scenarios this supervisor writes (every authored one for an admin)."""
     session = get_session()
     authored = store.owned_by(session, user_id=current_user.id, is_admin=is_admin())
-    newest = {a.id: store.version(session, a) for a in authored}
+    newest = store.newest_versions(session, authored)
     shipped = sorted(shipped_library().scenarios.values(), key=lambda s: s.title)
     return render_template("supervisor/scenarios.html", authored=authored, newest=newest,
                            shipped=shipped)

@@ -60,7 +60,7 @@ def upload():
     try:
         saved = store.save(session, text=text, user_id=current_user.id, is_admin=is_admin(),
                            message=f"uploaded {filename}"[:500], rubrics=library.rubrics,
-                           reserved=set(library.scenarios))
+                           reserved=set(library.scenarios), checked=checked)
     except store.Refused as refused:
         session.rollback()
         return _refuse([Problem(filename, 1, 1, "id", str(refused))], filename, 409)

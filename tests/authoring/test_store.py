@@ -84,3 +84,14 @@ def test_the_starter_is_the_guides_example_and_with_id_keeps_the_rest():
     assert starter(None, "mine").startswith("id: mine\n")
     assert with_id("title: T\n", "added") == "id: added\ntitle: T\n"
     assert with_id("id: 'quoted'\nnodes:\n  id: inner\n", "new") == "id: new\nnodes:\n  id: inner\n"
+
+
+def test_newest_versions_are_read_for_a_whole_list_at_once(app, session):
+    author = make_user(session, role="supervisor")
+    first, _ = save_draft(app, session, author, copy_text(app, NEW))
+    save_draft(app, session, author, copy_text(app, NEW) + "# again\n")
+    other, _ = save_draft(app, session, author, copy_text(app, "another-one"))
+    newest = store.newest_versions(session, [first, other])
+    assert {authored_id: v.number for authored_id, v in newest.items()} == {first.id: 2,
+                                                                            other.id: 1}
+    assert store.newest_versions(session, []) == {}
